@@ -98,34 +98,6 @@ namespace DropoutService.Engine.Data
     public static class StratifiedSplit { public static (int[] Train, int[] Test) Split(int[] labels, float testFraction, ulong seed) => throw new NotImplementedException(); }
 }
 
-namespace DropoutService.Engine.Checkpoints
-{
-    public sealed record TrainingMetadata
-    {
-        public int Epochs { get; init; }
-        public long Steps { get; init; }
-        public float? TrainLoss { get; init; }
-        public float? ValidationLoss { get; init; }
-        public float? ValidationAccuracy { get; init; }
-        public long CreatedUnixMs { get; init; }
-        public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
-    }
-
-    public sealed record Checkpoint(ModelSpec Spec, IReadOnlyDictionary<string, Tensor> Parameters, OptimizerState? Optimizer, TrainingMetadata Metadata)
-    {
-        public static Checkpoint FromModel(Model model, OptimizerState? optimizer, TrainingMetadata metadata) => throw new NotImplementedException();
-        public Model CreateModel(IBlas? blas = null) => throw new NotImplementedException();
-    }
-
-    public static class CheckpointFile
-    {
-        public static void Save(string path, Checkpoint c) => throw new NotImplementedException();
-        public static Checkpoint Load(string path) => throw new NotImplementedException();
-    }
-
-    public abstract class CheckpointException(string message) : IOException(message);
-}
-
 namespace DropoutService.Engine.Losses
 {
     public static class Softmax
