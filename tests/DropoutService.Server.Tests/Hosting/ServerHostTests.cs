@@ -95,4 +95,24 @@ public sealed class ServerHostTests
 
         Assert.Contains("MaxBatchRows", e.ToString());
     }
+
+    [Fact]
+    public async Task Shutdown_WithCallInFlight_CallCompletesWithinGracePeriod()
+    {
+        var server = await ServerHost.StartAsync(null, "--Server:ShutdownGracePeriodSeconds=60");
+        await server.Models.CreateModelAsync(new CreateModelRequest { ModelId = "slow", Spec = Specs.Classifier(512, 10, dropout: 0.5f, hidden: 2048) });
+        // About 70 GFLOP: seconds on this hardware, so it is still running when shutdown starts.
+        var request = new PredictRequest { ModelId = "slow", Inputs = Specs.Raw(64, 512, Specs.Random(64 * 512, 1)), McSamples = 500, Seed = 1 };
+        await server.Inference.PredictAsync(new PredictRequest { ModelId = "slow", Inputs = request.Inputs });
+
+        var inFlight = server.Inference.PredictAsync(request).ResponseAsync;
+        await Task.Delay(200);
+        Assert.False(inFlight.IsCompleted, "the call ended before shutdown began; make it longer");
+        var stop = server.StopAsync();
+        var response = await inFlight;
+        await stop;
+
+        Assert.Equal(640, Specs.Floats(response.StandardDeviation).Length);
+        Assert.True(inFlight.IsCompletedSuccessfully);
+    }
 }
