@@ -181,8 +181,9 @@ type PredictResponse struct {
 
 	// The version that answered.
 	Version int64 `protobuf:"varint,1,opt,name=version,proto3" json:"version,omitempty"`
-	// Raw outputs, shape [rows, output_size]: logits for classifiers. With mc_samples > 0, the
-	// mean of the raw outputs over the samples.
+	// Raw outputs, shape [rows, output_size]: logits for classifiers. With mc_samples > 0: for
+	// classifiers not set (see probabilities), for other models the mean raw outputs over the
+	// samples.
 	Outputs *Tensor `protobuf:"bytes,2,opt,name=outputs,proto3" json:"outputs,omitempty"`
 	// Classifiers: the most probable class of each row (argmax of `probabilities`).
 	ClassIds []int32 `protobuf:"varint,3,rep,packed,name=class_ids,json=classIds,proto3" json:"class_ids,omitempty"`

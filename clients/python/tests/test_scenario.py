@@ -124,7 +124,9 @@ class DigitsScenarioTests(unittest.TestCase):
         self.assertEqual(len(pred.predictive_entropy), 16)
         self.assertTrue(all(0.0 <= h <= math.log(10) + 1e-4 for h in pred.predictive_entropy))
         again = self.client.predict(self.model_id, self.x_test[:16], mc_samples=30, seed=11)
-        self.assertEqual(rows(again.outputs), rows(pred.outputs), "same seed, same MC samples")
+        self.assertEqual(rows(again.probabilities), rows(pred.probabilities), "same seed, same MC samples")
+        for prob_row in rows(pred.probabilities):
+            self.assertAlmostEqual(sum(prob_row), 1.0, places=4)
 
     def test_06_backward_matches_finite_differences(self):
         x = [list(r) for r in self.x_test[:4]]
