@@ -24,6 +24,18 @@ public sealed class GoClientTests(ServerFixture server, ITestOutputHelper output
     }
 
     [SkippableFact]
+    public async Task Gofmt_AllFiles_AreFormatted()
+    {
+        Toolchain.Require(Toolchain.GoMissing);
+
+        var result = await ProcessRunner.RunAsync("gofmt", ["-l", "."], s_goDir, Toolchain.BaseEnvironment(), TimeSpan.FromMinutes(2));
+        output.WriteLine(result.Output);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.True(result.Stdout.Trim().Length == 0, "gofmt would reformat:\n" + result.Stdout);
+    }
+
+    [SkippableFact]
     public async Task GoTest_AgainstRealServer_AllPassNoneSkipped()
     {
         Toolchain.Require(Toolchain.GoMissing);

@@ -128,7 +128,7 @@ func TestScenario(t *testing.T) {
 	_ = client.DeleteModel(ctx, id)
 	defer func() { _ = client.DeleteModel(context.Background(), id) }()
 
-	t.Run("CreateWithDropout", func(t *testing.T) {
+	if !t.Run("CreateWithDropout", func(t *testing.T) {
 		m, err := client.CreateModel(ctx, id, dc.Spec(64, pb.Loss_LOSS_SOFTMAX_CROSS_ENTROPY, 3,
 			dc.Dense(64), dc.Relu(), dc.Dropout(0.2), dc.Dense(10)))
 		if err != nil {
@@ -137,9 +137,11 @@ func TestScenario(t *testing.T) {
 		if m.GetOutputSize() != 10 || m.GetParameterCount() != 64*64+64+64*10+10 || m.GetLatestVersion() != 1 {
 			t.Fatalf("unexpected model %v", m)
 		}
-	})
+	}) {
+		t.Fatal("later steps need this one")
+	}
 
-	t.Run("TrainStreamsProgress", func(t *testing.T) {
+	if !t.Run("TrainStreamsProgress", func(t *testing.T) {
 		lr := float32(0.003)
 		var epochs []int32
 		done, err := client.Train(ctx, dc.TrainRequest{
@@ -157,7 +159,9 @@ func TestScenario(t *testing.T) {
 		if done.GetVersion().GetVersion() < 2 {
 			t.Fatalf("published version %d, want >= 2", done.GetVersion().GetVersion())
 		}
-	})
+	}) {
+		t.Fatal("later steps need this one")
+	}
 
 	t.Run("PredictAccuracy", func(t *testing.T) {
 		p, err := client.Predict(ctx, id, xTest, dc.PredictOptions{})

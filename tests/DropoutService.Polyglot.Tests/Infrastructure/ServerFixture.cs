@@ -13,7 +13,8 @@ namespace DropoutService.Polyglot.Tests.Infrastructure;
 /// The real DropoutService server, started once per test run from its build output as
 /// <c>dotnet DropoutService.Server.dll</c> (the Process handle is the server itself, pitfall 11)
 /// on a free loopback port with a temporary store, configured through the DROPOUT_ environment
-/// variables of docs/operations.md. Started lazily, so tests that need no server (buf, stub
+/// variables of docs/operations.md (or, with DROPOUTSERVICE_TEST_ADDRESS=host:port, an already
+/// running server). Started lazily, so tests that need no server (buf, stub
 /// freshness) run even when it cannot start; stopped with SIGTERM (then killed) at the end.
 /// </summary>
 public sealed class ServerFixture : IAsyncLifetime
@@ -103,6 +104,14 @@ public sealed class ServerFixture : IAsyncLifetime
 
     private async Task StartAsync()
     {
+        // DROPOUTSERVICE_TEST_ADDRESS: test an already running server (e.g. a container) instead.
+        string? external = Environment.GetEnvironmentVariable("DROPOUTSERVICE_TEST_ADDRESS");
+        if (!string.IsNullOrEmpty(external))
+        {
+            Address = external;
+            await WaitServingAsync(() => null);
+            return;
+        }
         string dll = ServerDll;
         if (!File.Exists(dll))
         {
@@ -132,15 +141,20 @@ public sealed class ServerFixture : IAsyncLifetime
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
+        await WaitServingAsync(() => _process.HasExited ? _process.ExitCode : null);
+    }
+
+    private async Task WaitServingAsync(Func<int?> exitCode)
+    {
         using var channel = GrpcChannel.ForAddress($"http://{Address}");
         var health = new Health.HealthClient(channel);
         var deadline = DateTime.UtcNow.AddSeconds(90);
         string last = "no answer";
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.HasExited)
+            if (exitCode() is int code)
             {
-                throw new InvalidOperationException($"the server exited with code {_process.ExitCode} during start:\n{ServerLog}");
+                throw new InvalidOperationException($"the server exited with code {code} during start:\n{ServerLog}");
             }
             try
             {

@@ -117,11 +117,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if cmdErr != nil {
-		fmt.Fprintln(stderr, "dropoutctl:", cmdErr)
-		if e, ok := dropoutclient.AsError(cmdErr); ok && len(e.FieldViolations) > 0 {
+		if e, ok := dropoutclient.AsError(cmdErr); ok {
+			fmt.Fprintf(stderr, "dropoutctl: %s: %s\n", e.Code, e.Message)
 			for _, v := range e.FieldViolations {
 				fmt.Fprintf(stderr, "  field %s: %s\n", v.Field, v.Description)
 			}
+		} else {
+			fmt.Fprintln(stderr, "dropoutctl:", cmdErr)
 		}
 		return 1
 	}
@@ -291,14 +293,16 @@ func (a *app) train(ctx context.Context, args []string, stderr io.Writer) error 
 }
 
 type predictJSON struct {
-	Version    int64       `json:"version"`
-	ClassIDs   []int32     `json:"class_ids,omitempty"`
-	Outputs    [][]float32 `json:"outputs"`
-	StdDev     [][]float32 `json:"standard_deviation,omitempty"`
-	Entropy    []float32   `json:"predictive_entropy,omitempty"`
-	Accuracy   *float64    `json:"accuracy,omitempty"`
-	MCSamples  int32       `json:"mc_samples,omitempty"`
-	RowsLabels int         `json:"labelled_rows,omitempty"`
+	Version       int64       `json:"version"`
+	Rows          int         `json:"rows"`
+	MCSamples     int32       `json:"mc_samples,omitempty"`
+	Accuracy      *float64    `json:"accuracy,omitempty"`
+	MaxStdDev     *float32    `json:"max_standard_deviation,omitempty"`
+	ClassIDs      []int32     `json:"class_ids,omitempty"`
+	Outputs       [][]float32 `json:"outputs,omitempty"`
+	Probabilities [][]float32 `json:"probabilities,omitempty"`
+	StdDev        [][]float32 `json:"standard_deviation,omitempty"`
+	Entropy       []float32   `json:"predictive_entropy,omitempty"`
 }
 
 func rowsOf(m dropoutclient.Matrix) [][]float32 {
@@ -322,7 +326,7 @@ func (a *app) predict(ctx context.Context, args []string, stderr io.Writer) erro
 	version := fs.Int64("version", 0, "model version (0: latest)")
 	mc := fs.Int("mc", 0, "Monte-Carlo dropout samples (0: eval mode)")
 	seed := fs.Uint64("seed", 0, "Monte-Carlo seed")
-	quiet := fs.Bool("summary", false, "print only the summary line (text output)")
+	quiet := fs.Bool("summary", false, "print only the summary (text: one line; JSON: no per-row arrays)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -334,10 +338,18 @@ func (a *app) predict(ctx context.Context, args []string, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	res := predictJSON{Version: p.Version, ClassIDs: p.ClassIDs, Outputs: rowsOf(p.Outputs), StdDev: rowsOf(p.StdDev), Entropy: p.Entropy, MCSamples: int32(*mc)}
+	// Monte-Carlo predictions of classifiers carry probabilities but no raw outputs.
+	rows := p.Outputs.Rows
+	if p.Probabilities.Rows > rows {
+		rows = p.Probabilities.Rows
+	}
+	res := predictJSON{Version: p.Version, Rows: rows, MCSamples: int32(*mc)}
+	if !*quiet {
+		res.ClassIDs, res.Outputs, res.Probabilities, res.StdDev, res.Entropy = p.ClassIDs, rowsOf(p.Outputs), rowsOf(p.Probabilities), rowsOf(p.StdDev), p.Entropy
+	}
 	var lines []string
 	if !*quiet {
-		for i := 0; i < p.Outputs.Rows; i++ {
+		for i := 0; i < rows; i++ {
 			line := fmt.Sprintf("row %d", i)
 			if len(p.ClassIDs) > i {
 				c := p.ClassIDs[i]
@@ -351,7 +363,7 @@ func (a *app) predict(ctx context.Context, args []string, stderr io.Writer) erro
 			lines = append(lines, line)
 		}
 	}
-	summary := fmt.Sprintf("version %d, %d rows", p.Version, p.Outputs.Rows)
+	summary := fmt.Sprintf("version %d, %d rows", p.Version, rows)
 	if classes != nil && len(p.ClassIDs) == len(classes) {
 		correct := 0
 		for i, c := range classes {
@@ -360,7 +372,7 @@ func (a *app) predict(ctx context.Context, args []string, stderr io.Writer) erro
 			}
 		}
 		acc := float64(correct) / float64(len(classes))
-		res.Accuracy, res.RowsLabels = &acc, len(classes)
+		res.Accuracy = &acc
 		summary += fmt.Sprintf(", accuracy %.4f (%d/%d)", acc, correct, len(classes))
 	}
 	if *mc > 0 && p.StdDev.Rows > 0 {
@@ -368,6 +380,7 @@ func (a *app) predict(ctx context.Context, args []string, stderr io.Writer) erro
 		for _, v := range p.StdDev.Data {
 			maxStd = float32(math.Max(float64(maxStd), float64(v)))
 		}
+		res.MaxStdDev = &maxStd
 		summary += fmt.Sprintf(", MC samples %d, max std %.4f", *mc, maxStd)
 	}
 	a.emit(res, strings.Join(append(lines, summary), "\n"))
