@@ -53,35 +53,6 @@ namespace DropoutService.Engine.Training
     }
 }
 
-namespace DropoutService.Engine.Optimizers
-{
-    public enum LearningRateScheduleKind { Constant, Step, Cosine }
-
-    public sealed record LearningRateSchedule
-    {
-        public static LearningRateSchedule Constant => new();
-        public LearningRateScheduleKind Kind { get; init; }
-        public int StepEpochs { get; init; }
-        public float Gamma { get; init; } = 0.1f;
-        public float MinLearningRate { get; init; }
-    }
-
-    public sealed class SgdOptimizer : StubOptimizer { public SgdOptimizer(OptimizerSettings s) { } }
-    public sealed class MomentumOptimizer : StubOptimizer { public MomentumOptimizer(OptimizerSettings s) { } }
-    public sealed class NesterovOptimizer : StubOptimizer { public NesterovOptimizer(OptimizerSettings s) { } }
-    public sealed class RmsPropOptimizer : StubOptimizer { public RmsPropOptimizer(OptimizerSettings s) { } }
-    public sealed class AdamOptimizer : StubOptimizer { public AdamOptimizer(OptimizerSettings s) { } }
-
-    public abstract class StubOptimizer : IOptimizer
-    {
-        public OptimizerSettings Settings => throw new NotImplementedException();
-        public long StepCount => throw new NotImplementedException();
-        public void Step(IReadOnlyList<Layers.Parameter> parameters, float learningRate) => throw new NotImplementedException();
-        public OptimizerState ExportState() => throw new NotImplementedException();
-        public void ImportState(OptimizerState state) => throw new NotImplementedException();
-    }
-}
-
 namespace DropoutService.Engine.Models
 {
     public sealed record MonteCarloPrediction(Tensor Mean, Tensor StandardDeviation, float[]? PredictiveEntropy);
@@ -98,38 +69,3 @@ namespace DropoutService.Engine.Data
     public static class StratifiedSplit { public static (int[] Train, int[] Test) Split(int[] labels, float testFraction, ulong seed) => throw new NotImplementedException(); }
 }
 
-namespace DropoutService.Engine.Checkpoints
-{
-    public sealed record TrainingMetadata
-    {
-        public int Epochs { get; init; }
-        public long Steps { get; init; }
-        public float? TrainLoss { get; init; }
-        public float? ValidationLoss { get; init; }
-        public float? ValidationAccuracy { get; init; }
-        public long CreatedUnixMs { get; init; }
-        public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
-    }
-
-    public sealed record Checkpoint(ModelSpec Spec, IReadOnlyDictionary<string, Tensor> Parameters, OptimizerState? Optimizer, TrainingMetadata Metadata)
-    {
-        public static Checkpoint FromModel(Model model, OptimizerState? optimizer, TrainingMetadata metadata) => throw new NotImplementedException();
-        public Model CreateModel(IBlas? blas = null) => throw new NotImplementedException();
-    }
-
-    public static class CheckpointFile
-    {
-        public static void Save(string path, Checkpoint c) => throw new NotImplementedException();
-        public static Checkpoint Load(string path) => throw new NotImplementedException();
-    }
-
-    public abstract class CheckpointException(string message) : IOException(message);
-}
-
-namespace DropoutService.Engine.Losses
-{
-    public static class Softmax
-    {
-        public static void Rows(ReadOnlySpan<float> logits, Span<float> probabilities, int columns) => throw new NotImplementedException();
-    }
-}

@@ -219,7 +219,6 @@ public sealed class ModelRegistry
         {
             entry.HighestNumber = Math.Max(entry.HighestNumber, n);
         }
-        long number = entry.HighestNumber + 1;
         var labels = new Dictionary<string, string>(metadata.Labels, StringComparer.Ordinal)
         {
             [VersionRecord.Labels.Source] = source.ToString(),
@@ -227,7 +226,22 @@ public sealed class ModelRegistry
         };
         var stamped = metadata with { CreatedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Labels = labels };
         var checkpoint = Checkpoint.FromModel(model, optimizer, stamped);
-        var (path, size) = _store.Save(entry.Id, number, checkpoint);
+        long number = entry.HighestNumber + 1;
+        string path;
+        long size;
+        while (true)
+        {
+            try
+            {
+                (path, size) = _store.Save(entry.Id, number, checkpoint);
+                break;
+            }
+            catch (IOException) when (File.Exists(_store.VersionPath(entry.Id, number)))
+            {
+                // Another replica sharing the store took this number: files are never replaced, take the next.
+                number++;
+            }
+        }
         var record = new VersionRecord(number, path, size, stamped, optimizer?.Kind,
             new LoadedVersion(model, optimizer, _storeOptions.ReplicasPerVersion));
         entry.Append(record);
