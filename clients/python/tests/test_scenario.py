@@ -129,29 +129,40 @@ class DigitsScenarioTests(unittest.TestCase):
             self.assertAlmostEqual(sum(prob_row), 1.0, places=4)
 
     def test_06_backward_matches_finite_differences(self):
-        x = [list(r) for r in self.x_test[:4]]
-        y = self.y_test[:4]
-        mode, seed = "train", 7  # dropout active: masks are keyed by the seed, so they repeat
+        # A small smooth model (tanh, so no ReLU kink can fall inside a finite-difference step)
+        # with dropout active: Train mode with a fixed seed repeats the masks on every call, so
+        # the client can differentiate the server's forward pass numerically.
+        fd_id = self.model_id + "-fd"
+        self.client.create_model(fd_id, {"input_size": 6, "layers": [{"dense": 5}, "tanh", {"dropout": 0.3}, {"dense": 3}],
+                                         "loss": "softmax_cross_entropy", "seed": 2})
+        try:
+            rng = random.Random(4)
+            x = [[rng.random() for _ in range(6)] for _ in range(3)]
+            y = [0, 2, 1]
+            mode, seed = "train", 5
 
-        def loss_at(inputs):
-            out = self.client.forward(self.model_id, inputs, mode=mode, seed=seed).outputs
-            return softmax_ce(rows(out), y)
+            def loss_at(inputs):
+                out = self.client.forward(fd_id, inputs, mode=mode, seed=seed).outputs
+                return softmax_ce(rows(out), y)
 
-        bw = self.client.backward(self.model_id, x, class_ids=y, mode=mode, seed=seed)
-        grad = rows(bw.input_gradients)
-        self.assertAlmostEqual(bw.loss, loss_at(x), delta=1e-4 * max(1.0, abs(bw.loss)))
-
-        rng = random.Random(1)
-        eps = 1e-2
-        for _ in range(3):
-            d = [[rng.gauss(0, 1) for _ in r] for r in x]
-            norm = math.sqrt(sum(v * v for r in d for v in r))
-            d = [[v / norm for v in r] for r in d]
-            plus = [[a + eps * b for a, b in zip(r, dr)] for r, dr in zip(x, d)]
-            minus = [[a - eps * b for a, b in zip(r, dr)] for r, dr in zip(x, d)]
-            numeric = (loss_at(plus) - loss_at(minus)) / (2 * eps)
-            analytic = sum(g * v for gr, dr in zip(grad, d) for g, v in zip(gr, dr))
-            self.assertAlmostEqual(numeric, analytic, delta=2e-3 + 2e-2 * abs(analytic))
+            bw = self.client.backward(fd_id, x, class_ids=y, mode=mode, seed=seed)
+            grad = rows(bw.input_gradients)
+            self.assertAlmostEqual(bw.loss, loss_at(x), delta=1e-5 * max(1.0, abs(bw.loss)))
+            self.assertNotEqual(rows(self.client.forward(fd_id, x, mode="train", seed=seed + 1).outputs),
+                                rows(self.client.forward(fd_id, x, mode="train", seed=seed).outputs),
+                                "another seed must give other dropout masks")
+            eps = 1e-2
+            for i in range(len(x)):
+                for j in range(len(x[0])):
+                    plus = [r[:] for r in x]
+                    minus = [r[:] for r in x]
+                    plus[i][j] += eps
+                    minus[i][j] -= eps
+                    numeric = (loss_at(plus) - loss_at(minus)) / (2 * eps)
+                    self.assertAlmostEqual(numeric, grad[i][j], delta=1e-3 + 1e-2 * abs(grad[i][j]),
+                                           msg=f"dLoss/dx[{i}][{j}]")
+        finally:
+            self.client.delete_model(fd_id)
 
     def test_07_backward_parameter_gradients_of_the_last_layer(self):
         # With explicit upstream gradients g: dL/dbias = column sums of g and
