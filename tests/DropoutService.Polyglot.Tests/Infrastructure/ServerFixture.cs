@@ -17,7 +17,7 @@ namespace DropoutService.Polyglot.Tests.Infrastructure;
 /// running server). Started lazily, so tests that need no server (buf, stub
 /// freshness) run even when it cannot start; stopped with SIGTERM (then killed) at the end.
 /// </summary>
-public sealed class ServerFixture : IAsyncLifetime
+public class ServerFixture : IAsyncLifetime
 {
     private const int LogLimit = 400;
     private readonly SemaphoreSlim _startLock = new(1, 1);
@@ -106,7 +106,7 @@ public sealed class ServerFixture : IAsyncLifetime
     {
         // DROPOUTSERVICE_TEST_ADDRESS: test an already running server (e.g. a container) instead.
         string? external = Environment.GetEnvironmentVariable("DROPOUTSERVICE_TEST_ADDRESS");
-        if (!string.IsNullOrEmpty(external))
+        if (!string.IsNullOrEmpty(external) && AllowExternalServer)
         {
             Address = external;
             await WaitServingAsync(() => null);
@@ -133,6 +133,7 @@ public sealed class ServerFixture : IAsyncLifetime
         psi.Environment["DROPOUT_SERVER__PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         psi.Environment["DROPOUT_STORE__PATH"] = _store.FullName;
         psi.Environment["DROPOUT_SERVER__SHUTDOWNGRACEPERIODSECONDS"] = "5";
+        Configure(psi.Environment, _store);
 
         _process = new Process { StartInfo = psi };
         _process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -146,7 +147,7 @@ public sealed class ServerFixture : IAsyncLifetime
 
     private async Task WaitServingAsync(Func<int?> exitCode)
     {
-        using var channel = GrpcChannel.ForAddress($"http://{Address}");
+        using var channel = CreateProbeChannel();
         var health = new Health.HealthClient(channel);
         var deadline = DateTime.UtcNow.AddSeconds(90);
         string last = "no answer";
@@ -173,6 +174,17 @@ public sealed class ServerFixture : IAsyncLifetime
         }
         throw new TimeoutException($"the server at {Address} was not SERVING after 90 s (last: {last}):\n{ServerLog}");
     }
+
+    /// <summary>Whether DROPOUTSERVICE_TEST_ADDRESS may replace the started server.</summary>
+    protected virtual bool AllowExternalServer => true;
+
+    /// <summary>Adds server settings (environment variables) before the start; the store folder is private to this server.</summary>
+    protected virtual void Configure(IDictionary<string, string?> environment, DirectoryInfo store)
+    {
+    }
+
+    /// <summary>The channel of the health probe.</summary>
+    protected virtual GrpcChannel CreateProbeChannel() => GrpcChannel.ForAddress($"http://{Address}");
 
     public async Task DisposeAsync()
     {
