@@ -307,6 +307,27 @@ func (c *Client) UploadDataset(ctx context.Context, data Dataset, chunkRows int)
 	return resp, wrap(err)
 }
 
+// ApplyGradients steps the optimizer once with gradients keyed "dense0.weight" (as returned by
+// Backward) and publishes a new version. baseVersion 0 means the latest; optimizer nil means SGD.
+func (c *Client) ApplyGradients(ctx context.Context, id string, baseVersion int64, gradients map[string]Matrix,
+	learningRate float32, optimizer *pb.OptimizerConfig) (*pb.ModelVersion, error) {
+	ctx, cancel := c.callCtx(ctx, true)
+	defer cancel()
+	req := &pb.ApplyGradientsRequest{ModelId: id, BaseVersion: baseVersion, LearningRate: learningRate, Optimizer: optimizer}
+	for name, g := range gradients {
+		dot := strings.LastIndex(name, ".")
+		if dot < 0 {
+			return nil, fmt.Errorf("gradient name %q: want layer.parameter", name)
+		}
+		req.Gradients = append(req.Gradients, &pb.ParameterGradient{Layer: name[:dot], Name: name[dot+1:], Gradient: g.Tensor()})
+	}
+	resp, err := c.Training.ApplyGradients(ctx, req)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	return resp.GetVersion(), nil
+}
+
 // PredictOptions tune Predict. The zero value predicts with the latest version in eval mode.
 type PredictOptions struct {
 	Version   int64

@@ -271,6 +271,59 @@ func TestScenario(t *testing.T) {
 		}
 	})
 
+	t.Run("UploadedDatasetTrains", func(t *testing.T) {
+		up, err := client.UploadDataset(ctx, dc.Dataset{Features: xTrain.Slice(0, 300), ClassIDs: yTrain[:300]}, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if up.GetRows() != 300 || up.GetDatasetId() == "" {
+			t.Fatalf("upload: %v", up)
+		}
+		done, err := client.Train(ctx, dc.TrainRequest{ModelID: id, DatasetID: up.GetDatasetId(), Options: &pb.TrainingOptions{Epochs: 1}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if done.GetVersion().GetVersion() < 3 {
+			t.Fatalf("published version %d, want >= 3", done.GetVersion().GetVersion())
+		}
+	})
+
+	t.Run("ApplyGradientsStepsSgd", func(t *testing.T) {
+		// With a zero input row, dense0's output is its bias: after one SGD step with
+		// learning rate lr it must equal bias - lr * dLoss/dbias.
+		zero := dc.NewMatrix(1, 64)
+		before, err := client.Forward(ctx, id, zero, dc.ForwardOptions{IncludeActivations: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bw, err := client.Backward(ctx, id, xTest.Slice(0, 8), dc.Upstream{ClassIDs: yTest[:8]}, dc.ForwardOptions{Version: before.Version})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const lr = 0.5
+		v, err := client.ApplyGradients(ctx, id, before.Version, bw.ParameterGradients, lr, &pb.OptimizerConfig{Kind: pb.Optimizer_OPTIMIZER_SGD})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.GetVersion() != before.Version+1 {
+			t.Fatalf("published version %d, want %d", v.GetVersion(), before.Version+1)
+		}
+		after, err := client.Forward(ctx, id, zero, dc.ForwardOptions{IncludeActivations: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.Version != v.GetVersion() {
+			t.Fatalf("forward answered version %d, want %d", after.Version, v.GetVersion())
+		}
+		gb := bw.ParameterGradients["dense0.bias"]
+		for j := 0; j < 64; j++ {
+			want := before.Activations[0].Output.Data[j] - lr*gb.Data[j]
+			if math.Abs(float64(after.Activations[0].Output.Data[j]-want)) > 1e-5 {
+				t.Fatalf("dense0 bias[%d] after the step = %g, want %g", j, after.Activations[0].Output.Data[j], want)
+			}
+		}
+	})
+
 	t.Run("BadRequestHasFieldViolation", func(t *testing.T) {
 		_, err := client.CreateModel(ctx, id+"-bad", dc.Spec(64, pb.Loss_LOSS_SOFTMAX_CROSS_ENTROPY, 0,
 			dc.Dense(8), dc.Dropout(1.5), dc.Dense(2)))

@@ -213,6 +213,26 @@ class DigitsScenarioTests(unittest.TestCase):
         result = self.client.train(self.model_id, dataset_id=uploaded.dataset_id, epochs=1).wait()
         self.assertGreaterEqual(result.version.version, 3)
 
+    def test_11_apply_gradients_steps_sgd(self):
+        # With a zero input row dense0's output is its bias: after one SGD step with learning
+        # rate lr it must equal bias - lr * dLoss/dbias.
+        zero = [[0.0] * 64]
+        before = self.client.forward(self.model_id, zero, include_activations=True)
+        bw = self.client.backward(self.model_id, self.x_test[:8], class_ids=self.y_test[:8], version=before.version)
+        version = self.client.apply_gradients(self.model_id, bw.parameter_gradients, 0.5, optimizer="sgd",
+                                              base_version=before.version)
+        self.assertEqual(version.version, before.version + 1)
+        after = self.client.forward(self.model_id, zero, include_activations=True)
+        self.assertEqual(after.version, version.version)
+        b0 = rows(before.activations["dense0"])[0]
+        b1 = rows(after.activations["dense0"])[0]
+        g = rows(bw.parameter_gradients["dense0.bias"])
+        g = g[0] if isinstance(g[0], list) else g
+        for j in range(64):
+            self.assertAlmostEqual(b1[j], b0[j] - 0.5 * g[j], delta=1e-5)
+        with self.assertRaises(ds.FailedPreconditionError):  # base version is no longer the latest
+            self.client.apply_gradients(self.model_id, bw.parameter_gradients, 0.5, base_version=before.version)
+
     def test_99_delete(self):
         self.client.delete_model(self.model_id)
         with self.assertRaises(ds.NotFoundError):
