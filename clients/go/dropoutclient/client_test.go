@@ -324,6 +324,33 @@ func TestScenario(t *testing.T) {
 		}
 	})
 
+	t.Run("DeadlineStopsTrainingAndPublishesNothing", func(t *testing.T) {
+		before, err := client.GetModel(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		short, cancelShort := context.WithTimeout(ctx, 500*time.Millisecond)
+		defer cancelShort()
+		_, err = client.Train(short, dc.TrainRequest{ModelID: id, Data: &dc.Dataset{Features: xTrain, ClassIDs: yTrain},
+			Options: &pb.TrainingOptions{Epochs: 5000}}, nil)
+		if dc.Code(err) != codes.DeadlineExceeded {
+			t.Fatalf("got %v, want DEADLINE_EXCEEDED", err)
+		}
+		var after *pb.Model
+		for i := 0; i < 50; i++ { // the server releases the model once its training loop has stopped
+			if after, err = client.GetModel(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+			if !after.GetTraining() {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if after.GetLatestVersion() != before.GetLatestVersion() {
+			t.Fatalf("latest version %d after an expired training, want %d", after.GetLatestVersion(), before.GetLatestVersion())
+		}
+	})
+
 	t.Run("BadRequestHasFieldViolation", func(t *testing.T) {
 		_, err := client.CreateModel(ctx, id+"-bad", dc.Spec(64, pb.Loss_LOSS_SOFTMAX_CROSS_ENTROPY, 0,
 			dc.Dense(8), dc.Dropout(1.5), dc.Dense(2)))

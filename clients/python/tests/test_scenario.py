@@ -12,6 +12,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -232,6 +233,23 @@ class DigitsScenarioTests(unittest.TestCase):
             self.assertAlmostEqual(b1[j], b0[j] - 0.5 * g[j], delta=1e-5)
         with self.assertRaises(ds.FailedPreconditionError):  # base version is no longer the latest
             self.client.apply_gradients(self.model_id, bw.parameter_gradients, 0.5, base_version=before.version)
+
+    def test_12_deadline_and_cancel_stop_training_and_publish_nothing(self):
+        latest = self.client.get_model(self.model_id).latest_version
+        run = self.client.train(self.model_id, self.x_train, self.y_train, epochs=5000, timeout=0.5)
+        with self.assertRaises(ds.DeadlineExceededError):
+            run.wait()
+        run = self.client.train(self.model_id, self.x_train, self.y_train, epochs=5000)
+        with self.assertRaises(ds.CancelledError):
+            for progress in run:
+                run.cancel()  # after the first epoch's progress
+        self.assertLess(len(run.progress), 5000)  # stopped early (buffered updates may still arrive)
+        for _ in range(50):  # the server releases the model once its training loop has stopped
+            model = self.client.get_model(self.model_id)
+            if not model.training:
+                break
+            time.sleep(0.1)
+        self.assertEqual(model.latest_version, latest, "a cancelled training must publish nothing")
 
     def test_99_delete(self):
         self.client.delete_model(self.model_id)
