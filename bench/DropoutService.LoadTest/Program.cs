@@ -85,6 +85,8 @@ foreach (int c in levels)
     Console.WriteLine($"| health Check | {c} | {h.Calls} | {h.Throughput:0} | {h.P50:0} | {h.P99:0} |");
     Console.WriteLine($"| Predict batch 1 | {c} | {p.Calls} | {p.Throughput:0} | {p.P50:0} | {p.P99:0} |");
 }
+var inProcess = MeasureInProcess(spec, input, seconds);
+Console.WriteLine($"| engine Predict in-process (no gRPC) | 1 | {inProcess.Calls} | {inProcess.Throughput:0} | {inProcess.P50:0} | {inProcess.P99:0} |");
 Console.WriteLine();
 foreach (int c in levels)
 {
@@ -123,6 +125,26 @@ static async Task<Stats> Measure<T>(Func<Task<T>> call, int concurrency, double 
     double elapsed = clock.Elapsed.TotalSeconds;
     var all = latencies.SelectMany(l => l).Order().ToArray();
     return new Stats(all.Length, all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99));
+}
+
+static Stats MeasureInProcess(ModelSpec spec, DropoutService.Api.V1.Tensor input, double seconds)
+{
+    var model = DropoutService.Engine.Models.Model.Create(DropoutService.Server.Mapping.SpecMapper.ToEngine(spec));
+    var x = DropoutService.Engine.Tensors.Tensor.FromSpan(1, spec.InputSize, input.Values.Values.ToArray());
+    for (int i = 0; i < 200; i++)
+    {
+        model.Predict(x);
+    }
+    var latencies = new List<double>(100_000);
+    var clock = Stopwatch.StartNew();
+    while (clock.Elapsed.TotalSeconds < seconds)
+    {
+        long start = Stopwatch.GetTimestamp();
+        model.Predict(x);
+        latencies.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+    }
+    var all = latencies.Order().ToArray();
+    return new Stats(all.Length, all.Length / clock.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99));
 }
 
 static double Percentile(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];

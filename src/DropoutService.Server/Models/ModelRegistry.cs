@@ -39,8 +39,21 @@ public sealed class ModelRegistry
 
     public string StorePath => _store.Root;
 
-    public Task WaitLoadedAsync(CancellationToken cancellationToken) =>
-        IsLoaded ? Task.CompletedTask : _loaded.Task.WaitAsync(cancellationToken);
+    public async Task WaitLoadedAsync(CancellationToken cancellationToken)
+    {
+        if (IsLoaded)
+        {
+            return;
+        }
+        try
+        {
+            await _loaded.Task.WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw ServiceException.Unavailable("The model store could not be loaded; see the server log.");
+        }
+    }
 
     /// <summary>Scans the whole store. A corrupt file is logged and skipped; nothing here is fatal per file.</summary>
     public void Load()
