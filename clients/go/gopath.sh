@@ -20,7 +20,7 @@ mkdir -p "$gopath/src/$(dirname "$import_path")"
 ln -sfn "$here" "$gopath/src/$import_path"
 
 export GO111MODULE=off GOFLAGS= GOPATH="$gopath:/usr/share/gocode"
-export GOCACHE=${GOCACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/go-build}
+export GOCACHE=${GOCACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/go-build}
 cd "$gopath/src/$import_path"
 # The command runs in the linked directory: give output paths (go build -o) as absolute paths.
 "$@"
