@@ -72,7 +72,15 @@ public sealed class TrainingGrpcService(
             var resume = !(request.Options?.ResetOptimizerState ?? false) && baseLoaded.OptimizerState?.Kind == options.Optimizer.Kind
                 ? baseLoaded.OptimizerState
                 : null;
-            var trainer = CreateTrainer(model, options, resume);
+            Trainer trainer;
+            try
+            {
+                trainer = CreateTrainer(model, options, resume);
+            }
+            catch (ArgumentException e)
+            {
+                throw new RequestValidationException($"options.{e.ParamName}", e.Message);
+            }
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.Stopping);
             var progress = Channel.CreateUnbounded<EpochMetrics>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
             var fit = Task.Factory.StartNew(() =>
@@ -116,6 +124,11 @@ public sealed class TrainingGrpcService(
                 if (lifetime.Draining && !context.CancellationToken.IsCancellationRequested)
                 {
                     throw ServiceException.Unavailable("Training cancelled: the server is shutting down; nothing was published.");
+                }
+                if (e is ArgumentException argument)
+                {
+                    // The engine's own data checks (beyond what was validated above) are still the caller's input.
+                    throw new RequestValidationException(argument.ParamName is { Length: > 0 } p && !p.Contains(' ') ? $"options.{p}" : "dataset", argument.Message);
                 }
                 throw;
             }
