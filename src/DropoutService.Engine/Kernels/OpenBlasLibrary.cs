@@ -13,8 +13,6 @@ internal sealed unsafe class OpenBlasLibrary
         Path = path;
         Sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)
             NativeLibrary.GetExport(handle, "cblas_sgemm");
-        Sgemv = (delegate* unmanaged<int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)
-            NativeLibrary.GetExport(handle, "cblas_sgemv");
         NumThreads = NativeLibrary.TryGetExport(handle, "openblas_get_num_threads", out nint threads)
             ? (delegate* unmanaged<int>)threads : null;
         Config = NativeLibrary.TryGetExport(handle, "openblas_get_config", out nint config)
@@ -29,9 +27,6 @@ internal sealed unsafe class OpenBlasLibrary
 
     // cblas_sgemm(order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
     public delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> Sgemm { get; }
-
-    // cblas_sgemv(order, trans, m, n, alpha, a, lda, x, incX, beta, y, incY)
-    public delegate* unmanaged<int, int, int, int, float, float*, int, float*, int, float, float*, int, void> Sgemv { get; }
 
     public delegate* unmanaged<int> NumThreads { get; }
 

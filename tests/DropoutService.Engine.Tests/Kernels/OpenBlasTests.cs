@@ -13,7 +13,7 @@ public sealed class OpenBlasTests : BlasContractTests
         var blas = CreateBlas();
 
         Assert.Equal("openblas", blas.Name);
-        Assert.Matches(new Regex(@"^OpenBLAS \d+\.\d+\.\d+ \((serial|pthread|openmp), \d+ threads?\) at /\S+$"), blas.Description);
+        Assert.Matches(new Regex(@"^OpenBLAS \d+\.\d+\.\d+ \((serial|pthread|openmp), \d+ threads?\) at /\S+; batch-1 GEMV: managed SIMD$"), blas.Description);
     }
 
     [SkippableTheory]
