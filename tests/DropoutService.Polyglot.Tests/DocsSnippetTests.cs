@@ -5,14 +5,18 @@ using Xunit.Abstractions;
 namespace DropoutService.Polyglot.Tests;
 
 /// <summary>
-/// Runs every code block of docs/clients.md marked <c>&lt;!-- snippet: NAME requires=TOOLS expect="REGEX" --&gt;</c>
+/// Runs every code block of docs/clients.md and README.md marked <c>&lt;!-- snippet: NAME requires=TOOLS expect="REGEX" --&gt;</c>
 /// against the real server, from the repository root, and checks its exit code and output:
 /// the documentation's examples are proven on every run.
 /// </summary>
 [Collection(PolyglotCollection.Name)]
 public sealed partial class DocsSnippetTests(ServerFixture server, ITestOutputHelper output)
 {
-    private static readonly string s_docPath = Path.Combine(Toolchain.RepoRoot, "docs", "clients.md");
+    private static readonly string[] s_docPaths =
+    [
+        Path.Combine(Toolchain.RepoRoot, "docs", "clients.md"),
+        Path.Combine(Toolchain.RepoRoot, "README.md"),
+    ];
 
     public static TheoryData<string> SnippetNames()
     {
@@ -102,7 +106,7 @@ public sealed partial class DocsSnippetTests(ServerFixture server, ITestOutputHe
 
     private static List<Snippet> Parse()
     {
-        string text = File.ReadAllText(s_docPath);
+        string text = string.Join("\n", s_docPaths.Select(File.ReadAllText));
         return SnippetPattern().Matches(text).Select(m => new Snippet(
             m.Groups["name"].Value,
             m.Groups["lang"].Value,
