@@ -1,0 +1,62 @@
+using DropoutService.Engine.Models;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using GrpcStatus = Grpc.Core.Status;
+using RpcStatus = Google.Rpc.Status;
+
+namespace DropoutService.Server.Errors;
+
+/// <summary>
+/// The one place where exceptions become gRPC statuses. Bad input is INVALID_ARGUMENT with a
+/// google.rpc.BadRequest; anything unexpected is INTERNAL with a correlation id and no detail.
+/// </summary>
+public static class ErrorMapper
+{
+    public static RpcException ToRpcException(Exception exception, ServerCallContext context, string? specFieldPrefix = null)
+    {
+        switch (exception)
+        {
+            case RpcException rpc:
+                return rpc;
+            case RequestValidationException validation:
+                return InvalidArgument(validation.Violations);
+            case ModelSpecException spec:
+                return InvalidArgument([new FieldViolation(Prefix(specFieldPrefix ?? "spec", spec.Field), spec.Message)]);
+            case ServiceException service:
+                return new RpcException(new GrpcStatus(service.Code, service.Message));
+            case OperationCanceledException when context.Deadline <= DateTime.UtcNow:
+                return new RpcException(new GrpcStatus(StatusCode.DeadlineExceeded, "Deadline exceeded; nothing was published."));
+            case OperationCanceledException:
+                return new RpcException(new GrpcStatus(StatusCode.Cancelled, "Cancelled; nothing was published."));
+            default:
+                return new RpcException(new GrpcStatus(StatusCode.Internal,
+                    $"Internal error (trace id {context.GetHttpContext().TraceIdentifier}); see the server log."));
+        }
+    }
+
+    public static RpcException InvalidArgument(IReadOnlyList<FieldViolation> violations)
+    {
+        var badRequest = new BadRequest();
+        foreach (var v in violations)
+        {
+            badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description });
+        }
+        var status = new RpcStatus
+        {
+            Code = (int)Code.InvalidArgument,
+            Message = violations.Count == 1
+                ? $"{violations[0].Field}: {violations[0].Description}"
+                : $"{violations.Count} invalid fields: " + string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")),
+            Details = { Any.Pack(badRequest) },
+        };
+        return status.ToRpcException();
+    }
+
+    /// <summary>True for exceptions that are the caller's fault (logged at a lower level).</summary>
+    public static bool IsClientError(Exception exception) =>
+        exception is RequestValidationException or ModelSpecException or ServiceException or OperationCanceledException
+        || (exception is RpcException rpc && rpc.StatusCode != StatusCode.Internal && rpc.StatusCode != StatusCode.Unknown);
+
+    private static string Prefix(string prefix, string field) => field.Length == 0 ? prefix : $"{prefix}.{field}";
+}

@@ -1,0 +1,44 @@
+namespace DropoutService.Server.Hosting;
+
+/// <summary>Builds the server exactly as Program runs it (tests start this same host on port 0).</summary>
+public static class ServerApp
+{
+    /// <summary>Prefix of environment variables read as configuration: DROPOUT_SERVER__PORT is Server:Port.</summary>
+    public const string EnvironmentPrefix = "DROPOUT_";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json sits next to the binary, whatever the working directory.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        AddSources(builder.Configuration, args);
+        builder.AddDropoutLogging();
+        builder.Services.AddDropoutOptions(builder.Configuration);
+        builder.ConfigureDropoutKestrel();
+        builder.Services.AddDropoutServices();
+        var app = builder.Build();
+        app.MapDropoutEndpoints();
+        return app;
+    }
+
+    /// <summary>The configuration Program would see, without building a host (for --health-check).</summary>
+    public static IConfiguration BuildConfiguration(string[] args)
+    {
+        var builder = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables();
+        AddSources(builder, args);
+        return builder.Build();
+    }
+
+    private static void AddSources(IConfigurationBuilder configuration, string[] args)
+    {
+        // Precedence, lowest first: appsettings.json, plain env (Server__Port), DROPOUT_ env, command line.
+        configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        configuration.AddCommandLine(args);
+    }
+}

@@ -1,0 +1,58 @@
+using DropoutService.Server.Grpc;
+using DropoutService.Server.Models;
+using DropoutService.Server.Options;
+using Grpc.AspNetCore.Server;
+using Microsoft.Extensions.Options;
+
+namespace DropoutService.Server.Hosting;
+
+/// <summary>Registration of the server's options and services.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Binds Server, Store and Limits from configuration, validated when the host starts.</summary>
+    public static IServiceCollection AddDropoutOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ServerOptions>().Bind(configuration.GetSection(ServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(server.Value.ShutdownGracePeriodSeconds));
+        return services;
+    }
+
+    /// <summary>gRPC with the call interceptor and message limits, health, reflection, the registry and its helpers.</summary>
+    public static IServiceCollection AddDropoutServices(this IServiceCollection services)
+    {
+        services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<ServerCallInterceptor>();
+            o.EnableDetailedErrors = false;
+        });
+        services.AddOptions<GrpcServiceOptions>().Configure<IOptions<LimitsOptions>>((o, limits) =>
+        {
+            o.MaxReceiveMessageSize = limits.Value.MaxMessageBytes;
+            o.MaxSendMessageSize = limits.Value.MaxMessageBytes;
+        });
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks(o =>
+        {
+            // The overall ("") status and each API service report the same check.
+            o.Services.Clear();
+            foreach (var name in HealthServiceNames)
+            {
+                o.Services.Map(name, _ => true);
+            }
+        }).AddCheck<ServingHealthCheck>(ServingHealthCheck.Name);
+        services.AddSingleton<ServerLifetime>();
+        services.AddSingleton<ModelStore>();
+        services.AddSingleton<ModelRegistry>();
+        services.AddSingleton<DatasetCache>();
+        services.AddSingleton<TrainingSlots>();
+        services.AddHostedService<StoreLifecycleService>();
+        return services;
+    }
+
+    /// <summary>Health service names: "" (the whole server) and the fully-qualified API services.</summary>
+    public static readonly string[] HealthServiceNames =
+        ["", "dropout.v1.ModelService", "dropout.v1.TrainingService", "dropout.v1.InferenceService"];
+}

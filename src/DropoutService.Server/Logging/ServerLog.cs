@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+
+namespace DropoutService.Server.Logging;
+
+/// <summary>Every log event of the server, source-generated (no boxing, no parsing at run time).</summary>
+public static partial class ServerLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Engine BLAS backend {BlasBackend}: {BlasDescription}")]
+    public static partial void BlasBackend(ILogger logger, string blasBackend, string blasDescription);
+
+    [LoggerMessage(2, LogLevel.Information, "Listening for gRPC on {Address}:{Port} ({Transport})")]
+    public static partial void Listening(ILogger logger, string address, int port, string transport);
+
+    [LoggerMessage(3, LogLevel.Information, "Loading model store {StorePath}")]
+    public static partial void StoreLoading(ILogger logger, string storePath);
+
+    [LoggerMessage(4, LogLevel.Information, "Model store loaded: {ModelCount} models, {VersionCount} versions, {CorruptCount} corrupt files skipped in {ElapsedMs} ms")]
+    public static partial void StoreLoaded(ILogger logger, int modelCount, int versionCount, int corruptCount, long elapsedMs);
+
+    [LoggerMessage(5, LogLevel.Warning, "Skipping corrupt version {Version} of model {ModelId} ({FilePath}): {Reason}. The file is left untouched and its number is never reused.")]
+    public static partial void CorruptVersion(ILogger logger, string modelId, long version, string filePath, string reason);
+
+    [LoggerMessage(6, LogLevel.Warning, "Model {ModelId} has no loadable version and is not served")]
+    public static partial void ModelUnavailable(ILogger logger, string modelId);
+
+    [LoggerMessage(7, LogLevel.Error, "Loading the model store {StorePath} failed; the service stays NOT_SERVING")]
+    public static partial void StoreLoadFailed(ILogger logger, string storePath, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Information, "{Method} {StatusCode} in {ElapsedMs:0.000} ms model={ModelId} version={Version}")]
+    public static partial void CallCompleted(ILogger logger, string method, string statusCode, double elapsedMs, string? modelId, long? version);
+
+    [LoggerMessage(11, LogLevel.Warning, "{Method} {StatusCode} in {ElapsedMs:0.000} ms model={ModelId} version={Version}: {Detail}")]
+    public static partial void CallRejected(ILogger logger, string method, string statusCode, double elapsedMs, string? modelId, long? version, string detail);
+
+    [LoggerMessage(12, LogLevel.Error, "{Method} {StatusCode} in {ElapsedMs:0.000} ms model={ModelId} version={Version} trace={TraceId}")]
+    public static partial void CallFailed(ILogger logger, string method, string statusCode, double elapsedMs, string? modelId, long? version, string traceId, Exception exception);
+
+    [LoggerMessage(20, LogLevel.Information, "Training {ModelId} epoch {Epoch}/{TotalEpochs} step {Step}: train_loss={TrainLoss:0.#####} validation_loss={ValidationLoss} validation_accuracy={ValidationAccuracy} lr={LearningRate} elapsed={ElapsedMs} ms")]
+    public static partial void TrainingEpoch(ILogger logger, string modelId, int epoch, int totalEpochs, long step, float trainLoss, float? validationLoss, float? validationAccuracy, float learningRate, long elapsedMs);
+
+    [LoggerMessage(21, LogLevel.Information, "Published version {Version} of model {ModelId} ({Source})")]
+    public static partial void VersionPublished(ILogger logger, string modelId, long version, string source);
+
+    [LoggerMessage(22, LogLevel.Information, "Training of {ModelId} stopped without publishing: {Reason}")]
+    public static partial void TrainingStopped(ILogger logger, string modelId, string reason);
+
+    [LoggerMessage(30, LogLevel.Information, "Shutting down: health is NOT_SERVING, running trainings are cancelled, in-flight calls get {GracePeriodSeconds} s")]
+    public static partial void ShuttingDown(ILogger logger, int gracePeriodSeconds);
+
+    [LoggerMessage(31, LogLevel.Information, "Picked up {NewVersions} new versions from the store")]
+    public static partial void Rescanned(ILogger logger, int newVersions);
+}
