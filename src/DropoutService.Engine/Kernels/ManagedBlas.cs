@@ -1,33 +1,93 @@
 namespace DropoutService.Engine.Kernels;
 
-// TEMPORARY naive implementation; the kernels work replaces it with a cache-blocked SIMD GEMM.
-internal sealed class ManagedBlas : IBlas
+// The always-available backend: a packed, cache-blocked SIMD GEMM (GemmDriver) and a streaming
+// GEMV, both split over the cores for large problems with results independent of the split.
+internal sealed unsafe class ManagedBlas : IBlas
 {
-    public static readonly ManagedBlas Instance = new();
+    // Below these sizes (multiply-adds, matrix elements) waking a helper costs more than it saves.
+    private const long ParallelGemmWork = 1L << 20;
+    private const long ParallelGemvWork = 1L << 17;
+
+    public static readonly ManagedBlas Instance = new(Environment.ProcessorCount, GemmKernelKindExtensions.Best());
+
+    private readonly int _threads;
+    private readonly GemmKernelKind _kind;
+
+    // threads and kind are knobs for tests (thread-count independence, narrower kernels).
+    internal ManagedBlas(int threads, GemmKernelKind kind)
+    {
+        if (!kind.IsSupported())
+        {
+            throw new PlatformNotSupportedException($"{kind} is not hardware accelerated here.");
+        }
+        _threads = Math.Max(1, threads);
+        _kind = kind;
+        string threadText = _threads == 1 ? "1 thread" : $"{_threads} threads";
+        Description = $"managed SIMD ({kind}, {threadText})";
+    }
 
     public string Name => "managed";
 
-    public string Description => "managed (naive)";
+    public string Description { get; }
+
+    internal int Threads => _threads;
+
+    internal GemmKernelKind Kind => _kind;
 
     public void Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
-        for (int i = 0; i < m; i++)
+        BlasArguments.CheckGemm(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0)
         {
-            for (int j = 0; j < n; j++)
+            return;
+        }
+        if (k == 0)
+        {
+            MatrixScaling.Scale(c, m, n, ldc, beta);
+            return;
+        }
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            var problem = new GemmProblem
             {
-                float s = 0;
-                for (int p = 0; p < k; p++)
-                {
-                    float av = transposeA ? a[p * lda + i] : a[i * lda + p];
-                    float bv = transposeB ? b[j * ldb + p] : b[p * ldb + j];
-                    s += av * bv;
-                }
-                c[i * ldc + j] = alpha * s + (beta == 0 ? 0 : beta * c[i * ldc + j]);
+                A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc, M = m, N = n, K = k,
+                Alpha = alpha, Beta = beta, TransposeA = transposeA, TransposeB = transposeB, Kind = _kind,
+            };
+            if (_threads > 1 && (long)m * n * k >= ParallelGemmWork)
+            {
+                GemmJob.Run(problem, _threads);
+            }
+            else
+            {
+                GemmDriver.Run(problem, 0, m, 0, n);
             }
         }
     }
 
-    public void GemvTransposed(int m, int n, float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> x, float beta, Span<float> y) =>
-        Gemm(false, false, 1, n, m, alpha, x, m, a, lda, beta, y, n);
+    public void GemvTransposed(int m, int n, float alpha, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> x, float beta, Span<float> y)
+    {
+        BlasArguments.CheckGemv(m, n, a.Length, lda, x.Length, y.Length);
+        if (n == 0)
+        {
+            return;
+        }
+        if (m == 0)
+        {
+            MatrixScaling.Scale(y, 1, n, n, beta);
+            return;
+        }
+        fixed (float* pa = a, px = x, py = y)
+        {
+            if (_threads > 1 && (long)m * n >= ParallelGemvWork)
+            {
+                GemvJob.Run(pa, lda, px, py, m, n, alpha, beta, _threads);
+            }
+            else
+            {
+                GemvKernel.Run(pa, lda, px, py, m, 0, n, alpha, beta);
+            }
+        }
+    }
 }

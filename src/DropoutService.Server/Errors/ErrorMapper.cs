@@ -25,9 +25,10 @@ public static class ErrorMapper
                 return InvalidArgument([new FieldViolation(Prefix(specFieldPrefix ?? "spec", spec.Field), spec.Message)]);
             case ServiceException service:
                 return new RpcException(new GrpcStatus(service.Code, service.Message));
-            case OperationCanceledException when context.Deadline <= DateTime.UtcNow:
+            case OperationCanceledException or IOException when context.Deadline <= DateTime.UtcNow:
                 return new RpcException(new GrpcStatus(StatusCode.DeadlineExceeded, "Deadline exceeded; nothing was published."));
             case OperationCanceledException:
+            case IOException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new GrpcStatus(StatusCode.Cancelled, "Cancelled; nothing was published."));
             default:
                 return new RpcException(new GrpcStatus(StatusCode.Internal,
@@ -54,8 +55,9 @@ public static class ErrorMapper
     }
 
     /// <summary>True for exceptions that are the caller's fault (logged at a lower level).</summary>
-    public static bool IsClientError(Exception exception) =>
+    public static bool IsClientError(Exception exception, ServerCallContext context) =>
         exception is RequestValidationException or ModelSpecException or ServiceException or OperationCanceledException
+        || (exception is IOException && context.CancellationToken.IsCancellationRequested)
         || (exception is RpcException rpc && rpc.StatusCode != StatusCode.Internal && rpc.StatusCode != StatusCode.Unknown);
 
     private static string Prefix(string prefix, string field) => field.Length == 0 ? prefix : $"{prefix}.{field}";

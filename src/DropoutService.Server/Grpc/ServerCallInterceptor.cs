@@ -76,7 +76,7 @@ public sealed class ServerCallInterceptor(ModelRegistry registry, ILogger<Server
         {
             ServerLog.CallCompleted(logger, method, code.ToString(), ms, model, version);
         }
-        else if (original is not null && !ErrorMapper.IsClientError(original))
+        else if (original is not null && !ErrorMapper.IsClientError(original, context))
         {
             ServerLog.CallFailed(logger, method, code.ToString(), ms, model, version, context.GetHttpContext().TraceIdentifier, original);
         }

@@ -17,6 +17,7 @@ public sealed class StoreLifecycleService(
     ModelRegistry registry,
     ServerLifetime lifetime,
     IServer server,
+    IHostApplicationLifetime hostLifetime,
     IOptions<ServerOptions> serverOptions,
     IOptions<StoreOptions> storeOptions,
     ILogger<StoreLifecycleService> logger) : IHostedLifecycleService
@@ -30,6 +31,8 @@ public sealed class StoreLifecycleService(
     {
         var blas = Blas.Default;
         ServerLog.BlasBackend(logger, blas.Name, blas.Description);
+        // Health flips and trainings stop as soon as shutdown is requested, before any hosted service stops.
+        hostLifetime.ApplicationStopping.Register(lifetime.BeginShutdown);
         _background = Task.Run(RunAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
