@@ -53,6 +53,12 @@ ENV ASPNETCORE_HTTP_PORTS= \
     Server__Port=50051 \
     Store__Path=/data
 
+# Provenance, last so a new value only adds a metadata layer (the tests pass a unique one to
+# tell a fresh build from a stale tag).
+ARG VCS_REF=unknown
+LABEL org.opencontainers.image.title="DropoutService" \
+      org.opencontainers.image.revision="$VCS_REF"
+
 USER $APP_UID
 VOLUME ["/data"]
 EXPOSE 50051

@@ -12,6 +12,9 @@ public sealed class ImageFixture : IAsyncLifetime
 {
     public const string ImageName = "dropoutservice:container-tests";
 
+    /// <summary>The Dockerfile's provenance label; the fixture sets it to a value unique to this run.</summary>
+    public const string RevisionLabel = "org.opencontainers.image.revision";
+
     private Exception? _buildError;
 
     /// <summary>Wall time of the image build (mostly the in-image restore and publish).</summary>
@@ -24,6 +27,7 @@ public sealed class ImageFixture : IAsyncLifetime
             return;
         }
         var clock = Stopwatch.StartNew();
+        string buildId = $"container-tests-{Guid.NewGuid():N}";
         try
         {
             var image = new ImageFromDockerfileBuilder()
@@ -33,9 +37,20 @@ public sealed class ImageFixture : IAsyncLifetime
                 // Removing the old tag would also prune its untagged parent layers: the cache.
                 .WithDeleteIfExists(false)
                 .WithCleanUp(false)
+                .WithBuildArgument("VCS_REF", buildId)
                 .Build();
             using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(20));
             await image.CreateAsync(cts.Token);
+
+            // A failed legacy build is not reported as an exception: it leaves the previous image
+            // under the tag. Only an image carrying this run's label was built from this source.
+            var label = await DockerCli.RunAsync("image", "inspect", "--format", $"{{{{index .Config.Labels \"{RevisionLabel}\"}}}}", ImageName);
+            if (label.Stdout.Trim() != buildId)
+            {
+                throw new InvalidOperationException(
+                    $"The image build from {RepoPaths.Dockerfile} failed (the tag still holds an older image, label '{label.Stdout.Trim()}'). " +
+                    $"Run `docker build {RepoPaths.Root}` to see the error.");
+            }
         }
         catch (Exception e)
         {
