@@ -22,7 +22,7 @@ public sealed class BadRequestParityTests(ImageFixture image, ITestOutputHelper 
     {
         string img = image.RequireImage();
         await using var volume = await ModelVolume.CreateAsync("errors");
-        await using var container = await ServiceContainer.StartAsync(img, volume.Name);
+        await using var container = await ServiceContainer.StartAsync(img, volume.Name, output: output);
         await using var local = await LocalServer.StartAsync();
 
         var fromContainer = await CollectAsync(container.Channel);

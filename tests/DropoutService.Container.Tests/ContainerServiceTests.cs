@@ -17,7 +17,7 @@ public sealed class ContainerServiceTests(ImageFixture image, ITestOutputHelper 
         string img = image.RequireImage();
         output.WriteLine($"image build (once per run): {image.BuildTime.TotalSeconds:0.0} s");
         await using var volume = await ModelVolume.CreateAsync("health");
-        await using var service = await ServiceContainer.StartAsync(img, volume.Name);
+        await using var service = await ServiceContainer.StartAsync(img, volume.Name, output: output);
 
         // Docker's verdict comes from the image's HEALTHCHECK (the server's --health-check mode).
         Assert.Equal(TestcontainersHealthStatus.Healthy, service.Container.Health);
@@ -30,7 +30,7 @@ public sealed class ContainerServiceTests(ImageFixture image, ITestOutputHelper 
         Assert.Equal("openblas", info.BlasBackend);
 
         // JSON logs on stdout: every line is one JSON object, and the start-up events are there.
-        string logs = (await service.Container.GetLogsAsync()).Stdout;
+        string logs = (await service.Container.GetLogsAsync(timestampsEnabled: false)).Stdout;
         string[] lines = logs.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.NotEmpty(lines);
         foreach (string line in lines)
@@ -46,7 +46,7 @@ public sealed class ContainerServiceTests(ImageFixture image, ITestOutputHelper 
     {
         string img = image.RequireImage();
         await using var volume = await ModelVolume.CreateAsync("user");
-        await using var service = await ServiceContainer.StartAsync(img, volume.Name);
+        await using var service = await ServiceContainer.StartAsync(img, volume.Name, output: output);
 
         var uid = await service.Container.ExecAsync(["id", "-u"]);
         var gid = await service.Container.ExecAsync(["id", "-g"]);
@@ -78,7 +78,7 @@ public sealed class ContainerServiceTests(ImageFixture image, ITestOutputHelper 
         byte[] probabilitiesBefore;
         ListModelVersionsResponse versionsBefore;
 
-        await using (var first = await ServiceContainer.StartAsync(img, volume.Name))
+        await using (var first = await ServiceContainer.StartAsync(img, volume.Name, output: output))
         {
             var created = await first.Models.CreateModelAsync(new CreateModelRequest { ModelId = modelId, Spec = Digits.ClassifierSpec() });
             Assert.Equal(1, created.Model.LatestVersion);
@@ -109,7 +109,7 @@ public sealed class ContainerServiceTests(ImageFixture image, ITestOutputHelper 
             Assert.Equal(0, exitCode);
         }
 
-        await using var second = await ServiceContainer.StartAsync(img, volume.Name);
+        await using var second = await ServiceContainer.StartAsync(img, volume.Name, output: output);
         var model = (await second.Models.GetModelAsync(new GetModelRequest { ModelId = modelId })).Model;
         Assert.Equal(2, model.LatestVersion);
         Assert.Equal(2, model.VersionCount);
@@ -135,7 +135,7 @@ public sealed class ContainerServiceTests(ImageFixture image, ITestOutputHelper 
         var published = new Dictionary<long, byte[]>();
         ListModelVersionsResponse versionsBefore;
 
-        await using (var first = await ServiceContainer.StartAsync(img, volume.Name))
+        await using (var first = await ServiceContainer.StartAsync(img, volume.Name, output: output))
         {
             await first.Models.CreateModelAsync(new CreateModelRequest { ModelId = modelId, Spec = Digits.ClassifierSpec(seed: 3) });
             await ServiceCalls.TrainAsync(first.Training, new TrainRequest
@@ -177,7 +177,7 @@ public sealed class ContainerServiceTests(ImageFixture image, ITestOutputHelper 
             Assert.Equal(137, await first.Container.GetExitCodeAsync());
         }
 
-        await using var second = await ServiceContainer.StartAsync(img, volume.Name);
+        await using var second = await ServiceContainer.StartAsync(img, volume.Name, output: output);
         var health = await second.Health.CheckAsync(new HealthCheckRequest());
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
         var versionsAfter = await second.Models.ListModelVersionsAsync(new ListModelVersionsRequest { ModelId = modelId });

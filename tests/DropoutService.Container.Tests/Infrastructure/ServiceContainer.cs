@@ -18,10 +18,13 @@ public sealed class ServiceContainer : IAsyncDisposable
     /// <summary>Where the image keeps its model store (Dockerfile VOLUME / Store__Path).</summary>
     public const string DataPath = "/data";
 
-    private ServiceContainer(IContainer container, GrpcChannel channel)
+    private readonly Xunit.Abstractions.ITestOutputHelper? _output;
+
+    private ServiceContainer(IContainer container, GrpcChannel channel, Xunit.Abstractions.ITestOutputHelper? output)
     {
         Container = container;
         Channel = channel;
+        _output = output;
     }
 
     public IContainer Container { get; }
@@ -31,7 +34,8 @@ public sealed class ServiceContainer : IAsyncDisposable
     public string Address => $"http://{Container.Hostname}:{Container.GetMappedPublicPort(GrpcPort)}";
 
     public static async Task<ServiceContainer> StartAsync(string image, string volume,
-        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null,
+        Xunit.Abstractions.ITestOutputHelper? output = null)
     {
         var builder = new ContainerBuilder(image)
             .WithPortBinding(GrpcPort, assignRandomHostPort: true)
@@ -65,7 +69,7 @@ public sealed class ServiceContainer : IAsyncDisposable
         }
         var channel = GrpcChannel.ForAddress($"http://{container.Hostname}:{container.GetMappedPublicPort(GrpcPort)}",
             new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024, MaxSendMessageSize = 64 * 1024 * 1024 });
-        return new ServiceContainer(container, channel);
+        return new ServiceContainer(container, channel, output);
     }
 
     public Health.HealthClient Health => new(Channel);
@@ -94,7 +98,7 @@ public sealed class ServiceContainer : IAsyncDisposable
     {
         try
         {
-            var (stdout, stderr) = await container.GetLogsAsync();
+            var (stdout, stderr) = await container.GetLogsAsync(timestampsEnabled: false);
             return stdout + stderr;
         }
         catch (Exception e)
@@ -105,6 +109,16 @@ public sealed class ServiceContainer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_output is not null)
+        {
+            // The server's side of whatever the test saw, in the test's output.
+            string[] lines = (await LogsAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            _output.WriteLine($"--- container {Container.Id[..12]} log, last {Math.Min(lines.Length, 40)} of {lines.Length} lines ---");
+            foreach (string line in lines.TakeLast(40))
+            {
+                _output.WriteLine(line.Length > 2000 ? line[..2000] + "..." : line);
+            }
+        }
         Channel.Dispose();
         await Container.DisposeAsync();
     }
