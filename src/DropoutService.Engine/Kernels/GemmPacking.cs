@@ -32,25 +32,7 @@ internal static unsafe class GemmPacking
             }
             else
             {
-                for (int ii = 0; ii < mr; ii++)
-                {
-                    float* d = panel + ii;
-                    if (ii < rows)
-                    {
-                        float* src = a + (nint)(i0 + ir + ii) * lda + p0;
-                        for (int p = 0; p < kc; p++)
-                        {
-                            d[(nint)p * mr] = src[p];
-                        }
-                    }
-                    else
-                    {
-                        for (int p = 0; p < kc; p++)
-                        {
-                            d[(nint)p * mr] = 0f;
-                        }
-                    }
-                }
+                PackTranspose.Run(a + (nint)(i0 + ir) * lda + p0, lda, rows, kc, mr, panel);
             }
         }
     }
@@ -75,25 +57,7 @@ internal static unsafe class GemmPacking
             }
             else
             {
-                for (int jj = 0; jj < nr; jj++)
-                {
-                    float* d = panel + jj;
-                    if (jj < cols)
-                    {
-                        float* src = b + (nint)(j0 + jr + jj) * ldb + p0;
-                        for (int p = 0; p < kc; p++)
-                        {
-                            d[(nint)p * nr] = src[p];
-                        }
-                    }
-                    else
-                    {
-                        for (int p = 0; p < kc; p++)
-                        {
-                            d[(nint)p * nr] = 0f;
-                        }
-                    }
-                }
+                PackTranspose.Run(b + (nint)(j0 + jr) * ldb + p0, ldb, cols, kc, nr, panel);
             }
         }
     }

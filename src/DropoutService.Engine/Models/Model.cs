@@ -101,6 +101,32 @@ public sealed class Model
         return g;
     }
 
+    /// <summary>
+    /// Backward for a training step: writes every parameter's gradient but skips work no parameter
+    /// needs — layers before the first one with parameters, and that layer's input gradient.
+    /// </summary>
+    public void BackwardParametersOnly(Tensor outputGradient)
+    {
+        int first = Array.FindIndex(_layers, l => l.Parameters.Count > 0);
+        if (first < 0)
+        {
+            return;
+        }
+        var g = outputGradient;
+        for (int i = _layers.Length - 1; i > first; i--)
+        {
+            g = _layers[i].Backward(g);
+        }
+        if (_layers[first] is DenseLayer dense)
+        {
+            dense.BackwardParametersOnly(g);
+        }
+        else
+        {
+            _layers[first].Backward(g);
+        }
+    }
+
     /// <summary>Evaluation-mode forward pass.</summary>
     public Tensor Predict(Tensor input) => Forward(input, ForwardPass.Eval);
 

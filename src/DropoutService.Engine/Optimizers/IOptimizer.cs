@@ -24,6 +24,18 @@ public interface IOptimizer
     /// <summary>A copy of the state, for a checkpoint.</summary>
     OptimizerState ExportState();
 
-    /// <summary>Restores state exported earlier; throws <see cref="ArgumentException"/> when it does not fit the settings.</summary>
+    /// <summary>
+    /// Restores state exported earlier (deep-copied); throws <see cref="ArgumentException"/> when it
+    /// does not fit the settings: another kind, a negative step count, unknown buffer names, or a
+    /// parameter's buffers missing or of different lengths. Buffer lengths are checked against the
+    /// parameters themselves when they are first stepped.
+    /// </summary>
     void ImportState(OptimizerState state);
+
+    /// <summary>
+    /// <see cref="ImportState(OptimizerState)"/>, also checking now that every buffer belongs to one
+    /// of <paramref name="parameters"/> and has its length, and (after at least one step, for kinds
+    /// with buffers) that every parameter has state.
+    /// </summary>
+    void ImportState(OptimizerState state, IReadOnlyList<Parameter> parameters);
 }

@@ -116,10 +116,10 @@ public static class TrainingOptionsMapper
                 float gamma = schedule.HasGamma ? schedule.Gamma : 0.1f;
                 v.Check(schedule.StepEpochs >= 1, $"{field}.step_epochs", $"must be at least 1 for a step schedule, got {schedule.StepEpochs}");
                 v.Check(gamma is > 0f and <= 1f, $"{field}.gamma", $"must be in (0, 1], got {gamma}");
-                return new LearningRateSchedule { Kind = LearningRateScheduleKind.Step, StepEpochs = schedule.StepEpochs, Gamma = gamma };
+                return LearningRateSchedule.Step(Math.Max(1, schedule.StepEpochs), gamma);
             case Wire.ScheduleKind.Cosine:
                 v.Check(schedule.MinLearningRate >= 0f && schedule.MinLearningRate <= lr, $"{field}.min_learning_rate", $"must be in [0, learning_rate = {lr}], got {schedule.MinLearningRate}");
-                return new LearningRateSchedule { Kind = LearningRateScheduleKind.Cosine, MinLearningRate = schedule.MinLearningRate };
+                return LearningRateSchedule.Cosine(schedule.MinLearningRate);
             default:
                 v.Add($"{field}.kind", $"unknown schedule kind {(int)schedule.Kind}");
                 return LearningRateSchedule.Constant;

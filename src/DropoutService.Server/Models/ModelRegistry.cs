@@ -39,8 +39,21 @@ public sealed class ModelRegistry
 
     public string StorePath => _store.Root;
 
-    public Task WaitLoadedAsync(CancellationToken cancellationToken) =>
-        IsLoaded ? Task.CompletedTask : _loaded.Task.WaitAsync(cancellationToken);
+    public async Task WaitLoadedAsync(CancellationToken cancellationToken)
+    {
+        if (IsLoaded)
+        {
+            return;
+        }
+        try
+        {
+            await _loaded.Task.WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw ServiceException.Unavailable("The model store could not be loaded; see the server log.");
+        }
+    }
 
     /// <summary>Scans the whole store. A corrupt file is logged and skipped; nothing here is fatal per file.</summary>
     public void Load()
@@ -219,7 +232,6 @@ public sealed class ModelRegistry
         {
             entry.HighestNumber = Math.Max(entry.HighestNumber, n);
         }
-        long number = entry.HighestNumber + 1;
         var labels = new Dictionary<string, string>(metadata.Labels, StringComparer.Ordinal)
         {
             [VersionRecord.Labels.Source] = source.ToString(),
@@ -227,7 +239,22 @@ public sealed class ModelRegistry
         };
         var stamped = metadata with { CreatedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Labels = labels };
         var checkpoint = Checkpoint.FromModel(model, optimizer, stamped);
-        var (path, size) = _store.Save(entry.Id, number, checkpoint);
+        long number = entry.HighestNumber + 1;
+        string path;
+        long size;
+        while (true)
+        {
+            try
+            {
+                (path, size) = _store.Save(entry.Id, number, checkpoint);
+                break;
+            }
+            catch (IOException) when (File.Exists(_store.VersionPath(entry.Id, number)))
+            {
+                // Another replica sharing the store took this number: files are never replaced, take the next.
+                number++;
+            }
+        }
         var record = new VersionRecord(number, path, size, stamped, optimizer?.Kind,
             new LoadedVersion(model, optimizer, _storeOptions.ReplicasPerVersion));
         entry.Append(record);

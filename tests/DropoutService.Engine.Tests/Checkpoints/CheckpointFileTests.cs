@@ -72,10 +72,10 @@ public partial class CheckpointFileTests
 
         var c = CheckpointFile.Deserialize(file);
 
-        Assert.Equal(new ModelSpec { InputSize = 2, Loss = Losses.LossKind.MeanSquaredError, Seed = 99, Layers = [LayerSpec.Dense(1, WeightInit.Xavier), LayerSpec.Dropout(0.25f)] }, c.Spec);
+        Assert.Equal(new ModelSpec { InputSize = 2, Loss = Engine.Losses.LossKind.MeanSquaredError, Seed = 99, Layers = [LayerSpec.Dense(1, WeightInit.Xavier), LayerSpec.Dropout(0.25f)] }, c.Spec);
         Assert.Equal([1.5f, -2f], c.Parameters["dense0.weight"].ToArray());
         Assert.Equal([0.25f], c.Parameters["dense0.bias"].ToArray());
-        Assert.Equal(Optimizers.OptimizerKind.Momentum, c.Optimizer!.Kind);
+        Assert.Equal(Engine.Optimizers.OptimizerKind.Momentum, c.Optimizer!.Kind);
         Assert.Equal(7, c.Optimizer.StepCount);
         Assert.Equal([3f, 4f], c.Optimizer.Buffers["dense0.weight/velocity"]);
         Assert.Equal(new TrainingMetadata { Epochs = 3, Steps = 70, TrainLoss = 0.5f, CreatedUnixMs = 1234, Labels = new Dictionary<string, string> { ["k"] = "v" } }, c.Metadata);

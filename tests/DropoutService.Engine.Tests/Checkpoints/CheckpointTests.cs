@@ -72,7 +72,7 @@ public class CheckpointTests
         new ModelSpec
         {
             InputSize = 3,
-            Loss = Losses.LossKind.BinaryCrossEntropyWithLogits,
+            Loss = Engine.Losses.LossKind.BinaryCrossEntropyWithLogits,
             Layers = [LayerSpec.LeakyRelu(0.2f), LayerSpec.Dense(6), LayerSpec.Sigmoid(), LayerSpec.Dropout(0.1f), LayerSpec.Dense(2), LayerSpec.Dense(1)],
         },
     };
