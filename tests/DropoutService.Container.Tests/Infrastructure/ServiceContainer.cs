@@ -113,10 +113,10 @@ public sealed class ServiceContainer : IAsyncDisposable
         {
             // The server's side of whatever the test saw, in the test's output.
             string[] lines = (await LogsAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            _output.WriteLine($"--- container {Container.Id[..12]} log, last {Math.Min(lines.Length, 40)} of {lines.Length} lines ---");
-            foreach (string line in lines.TakeLast(40))
+            _output.WriteLine($"--- container {Container.Id[..12]} log, last {Math.Min(lines.Length, 15)} of {lines.Length} lines ---");
+            foreach (string line in lines.TakeLast(15))
             {
-                _output.WriteLine(line.Length > 2000 ? line[..2000] + "..." : line);
+                _output.WriteLine(line.Length > 400 ? line[..400] + "..." : line);
             }
         }
         Channel.Dispose();
