@@ -127,6 +127,44 @@ public sealed class ContainerServiceTests(ImageFixture image, ITestOutputHelper 
     }
 
     [SkippableFact]
+    public async Task SigTermDuringTraining_StopsCleanlyAndPublishesNothing()
+    {
+        string img = image.RequireImage();
+        await using var volume = await ModelVolume.CreateAsync("term");
+        const string modelId = "digits-term";
+
+        await using (var first = await ServiceContainer.StartAsync(img, volume.Name, output: output))
+        {
+            await first.Models.CreateModelAsync(new CreateModelRequest { ModelId = modelId, Spec = Digits.ClassifierSpec(seed: 9) });
+            var options = ServiceCalls.ShortTraining(epochs: 5000);
+            options.BatchSize = 4;
+            options.ValidationSplit = 0;
+            using var call = first.Training.Train(new TrainRequest { ModelId = modelId, Dataset = Digits.Instance.TrainingSet(), Options = options });
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+            Assert.Equal(TrainResponse.EventOneofCase.Progress, call.ResponseStream.Current.EventCase);
+
+            // docker stop sends SIGTERM and waits 30 s before SIGKILL: exit 0 means the server
+            // shut itself down, cancelling the training, within its grace period.
+            var stop = first.StopGracefullyAsync(TimeSpan.FromSeconds(30));
+            var end = await Assert.ThrowsAnyAsync<RpcException>(async () =>
+            {
+                while (await call.ResponseStream.MoveNext(CancellationToken.None))
+                {
+                    Assert.NotEqual(TrainResponse.EventOneofCase.Completed, call.ResponseStream.Current.EventCase);
+                }
+            });
+            output.WriteLine($"training call ended by SIGTERM with {end.StatusCode}: {end.Status.Detail}");
+            Assert.NotEqual(StatusCode.OK, end.StatusCode);
+            Assert.Equal(0, await stop);
+        }
+
+        await using var second = await ServiceContainer.StartAsync(img, volume.Name, output: output);
+        var versions = await second.Models.ListModelVersionsAsync(new ListModelVersionsRequest { ModelId = modelId });
+        Assert.Equal([1L], versions.Versions.Select(v => v.Version));
+        Assert.Empty(versions.CorruptVersions);
+    }
+
+    [SkippableFact]
     public async Task SigKillDuringTraining_NewContainer_HealthyAndServesEveryPublishedVersion()
     {
         string img = image.RequireImage();
