@@ -30,6 +30,7 @@ public sealed class ImageFixture : IAsyncLifetime
         string buildId = $"container-tests-{Guid.NewGuid():N}";
         try
         {
+            string previous = await ImageIdAsync();
             var image = new ImageFromDockerfileBuilder()
                 .WithDockerfileDirectory(RepoPaths.Root)
                 .WithDockerfile("Dockerfile")
@@ -51,6 +52,13 @@ public sealed class ImageFixture : IAsyncLifetime
                     $"The image build from {RepoPaths.Dockerfile} failed (the tag still holds an older image, label '{label.Stdout.Trim()}'). " +
                     $"Run `docker build {RepoPaths.Root}` to see the error.");
             }
+
+            // Drop the previous run's image so runs do not pile up dangling images; Docker keeps
+            // every parent layer the new image still uses (the restore cache among them).
+            if (previous.Length > 0 && previous != await ImageIdAsync())
+            {
+                await DockerCli.RunAsync("image", "rm", previous);
+            }
         }
         catch (Exception e)
         {
@@ -60,6 +68,12 @@ public sealed class ImageFixture : IAsyncLifetime
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
+
+    private static async Task<string> ImageIdAsync()
+    {
+        var result = await DockerCli.RunAsync("image", "inspect", "--format", "{{.Id}}", ImageName);
+        return result.ExitCode == 0 ? result.Stdout.Trim() : "";
+    }
 
     /// <summary>The image to run; skips (or fails in CI) without an engine, fails if the build failed.</summary>
     public string RequireImage()

@@ -49,8 +49,9 @@ public sealed class ServiceContainer : IAsyncDisposable
                 StartPeriod = TimeSpan.FromSeconds(90),
                 Retries = 3,
             })
-            .WithWaitStrategy(Wait.ForUnixContainer().UntilContainerIsHealthy(failingStreak: 3))
-            .WithCleanUp(false);
+            .WithWaitStrategy(Wait.ForUnixContainer().UntilContainerIsHealthy(failingStreak: 3));
+            // Cleanup stays on (the default): with the reaper disabled it is what makes
+            // DisposeAsync remove the container instead of only stopping it.
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             builder = builder.WithEnvironment(key, value);
