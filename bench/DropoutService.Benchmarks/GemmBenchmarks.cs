@@ -6,6 +6,7 @@ namespace DropoutService.Benchmarks;
 // sgemm 1024^3 (GFLOP/s = 2·1024³ / median) and the batch-1 dense forward GemvTransposed
 // (784x1024 and 1024x1024) on both backends. Compare with ../shared/anchors/run.sh sgemm.
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
+[MedianColumn, MinColumn]
 public class GemmBenchmarks
 {
     private const int Size = 1024;

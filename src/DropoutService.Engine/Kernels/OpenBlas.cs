@@ -31,8 +31,9 @@ internal sealed unsafe class OpenBlas : IBlas
             var library = OpenBlasLibrary.Instance;
             blas = library is null ? null : new OpenBlas(library);
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or InvalidOperationException)
+        catch (Exception)
         {
+            // Whatever went wrong loading a native library, the managed backend is the answer.
             blas = null;
         }
         return blas is not null;

@@ -20,33 +20,29 @@ public sealed class MeanSquaredErrorLoss : ILoss
         var values = LossChecks.ValueTargets(outputs, targets, Kind);
         LossChecks.NonEmpty(outputs);
         LossChecks.GradientShape(outputs, gradient);
-        int n = outputs.Rows, width = outputs.Columns;
-
         // outputs (N, Out), targets (N, Out) -> mean loss; dLoss/doutputs (N, Out) = 2(y - t) / (N·Out)
-        float[]? rented = gradient is null ? LossChecks.RentIfLarge(width) : null;
-        Span<float> scratch = gradient is not null ? default
-            : rented is not null ? rented.AsSpan(0, width) : stackalloc float[width];
-        try
+        // Row structure does not matter for an elementwise mean, so work in fixed chunks of the whole
+        // block: few TensorPrimitives calls even for narrow outputs, short float sums per chunk, and a
+        // double total so large batches do not drift.
+        const int Chunk = 1024;
+        var y = outputs.Span;
+        var t = values.Span;
+        var g = gradient is null ? default : gradient.Span;
+        Span<float> scratch = gradient is null ? stackalloc float[Chunk] : default;
+        double count = y.Length;
+        float scale = (float)(2.0 / count);
+        double total = 0;
+        for (int offset = 0; offset < y.Length; offset += Chunk)
         {
-            double count = (double)n * width;
-            float scale = (float)(2.0 / count);
-            double total = 0;
-            for (int i = 0; i < n; i++)
+            int length = Math.Min(Chunk, y.Length - offset);
+            var diff = gradient is null ? scratch[..length] : g.Slice(offset, length);
+            TensorPrimitives.Subtract(y.Slice(offset, length), t.Slice(offset, length), diff);
+            total += TensorPrimitives.SumOfSquares(diff);
+            if (gradient is not null)
             {
-                var diff = gradient is null ? scratch : gradient.Row(i);
-                TensorPrimitives.Subtract(outputs.Row(i), values.Row(i), diff);
-                // Per-row float sums are short; the running total is double so large batches do not drift.
-                total += TensorPrimitives.SumOfSquares(diff);
-                if (gradient is not null)
-                {
-                    TensorPrimitives.Multiply(diff, scale, diff);
-                }
+                TensorPrimitives.Multiply(diff, scale, diff);
             }
-            return (float)(total / count);
         }
-        finally
-        {
-            LossChecks.Return(rented);
-        }
+        return (float)(total / count);
     }
 }

@@ -30,7 +30,7 @@ public sealed class Trainer
         _optimizer = OptimizerFactory.Create(options.Optimizer);
         if (resume is not null)
         {
-            _optimizer.ImportState(resume);
+            _optimizer.ImportState(resume, model.Parameters);
         }
     }
 

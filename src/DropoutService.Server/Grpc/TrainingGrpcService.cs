@@ -11,7 +11,6 @@ using DropoutService.Server.Models;
 using DropoutService.Server.Options;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using EngineTensor = DropoutService.Engine.Tensors.Tensor;
 using Dataset = DropoutService.Engine.Training.Dataset;
 using TrainingOptions = DropoutService.Engine.Training.TrainingOptions;
 using ModelVersionSource = DropoutService.Server.Models.VersionSource;
@@ -72,7 +71,15 @@ public sealed class TrainingGrpcService(
             var resume = !(request.Options?.ResetOptimizerState ?? false) && baseLoaded.OptimizerState?.Kind == options.Optimizer.Kind
                 ? baseLoaded.OptimizerState
                 : null;
-            var trainer = CreateTrainer(model, options, resume);
+            Trainer trainer;
+            try
+            {
+                trainer = CreateTrainer(model, options, resume);
+            }
+            catch (ArgumentException e)
+            {
+                throw new RequestValidationException($"options.{e.ParamName}", e.Message);
+            }
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.Stopping);
             var progress = Channel.CreateUnbounded<EpochMetrics>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
             var fit = Task.Factory.StartNew(() =>
@@ -117,6 +124,11 @@ public sealed class TrainingGrpcService(
                 {
                     throw ServiceException.Unavailable("Training cancelled: the server is shutting down; nothing was published.");
                 }
+                if (e is ArgumentException argument)
+                {
+                    // The engine's own data checks (beyond what was validated above) are still the caller's input.
+                    throw new RequestValidationException(argument.ParamName is { Length: > 0 } p && !p.Contains(' ') ? $"options.{p}" : "dataset", argument.Message);
+                }
                 throw;
             }
             if (cts.IsCancellationRequested)
@@ -149,71 +161,14 @@ public sealed class TrainingGrpcService(
 
     public override async Task<UploadDatasetResponse> UploadDataset(IAsyncStreamReader<UploadDatasetRequest> requestStream, ServerCallContext context)
     {
-        long maxBytes = limits.Value.MaxDatasetBytes;
-        var features = new List<float>();
-        List<int>? classIds = null;
-        List<float>? values = null;
-        int featureCount = 0, targetColumns = 0, message = 0;
-        long rows = 0;
+        var builder = new DatasetUploadBuilder(limits.Value.MaxDatasetBytes);
         await foreach (var chunk in requestStream.ReadAllAsync(context.CancellationToken))
         {
-            var v = new Violations();
-            string at = $" (message {message})";
-            if (message == 0)
-            {
-                v.Check(chunk.FeatureCount >= 1, "feature_count", "must be set (>= 1) in the first message" + at);
-                v.ThrowIfAny();
-                featureCount = chunk.FeatureCount;
-            }
-            else
-            {
-                v.Check(chunk.FeatureCount == 0 || chunk.FeatureCount == featureCount, "feature_count", $"changed from {featureCount} to {chunk.FeatureCount}" + at);
-            }
-            var x = TensorMapper.ToEngine(chunk.Features, "features", featureCount, v);
-            v.ThrowIfAny();
-            int n = x!.Rows;
-            if (chunk.ClassIds.Count > 0)
-            {
-                v.Check(values is null, "class_ids", "earlier messages sent target_values; a dataset has one kind of target" + at);
-                v.Check(chunk.TargetValues is null, "target_values", "set class_ids or target_values, not both" + at);
-                v.Check(chunk.ClassIds.Count == n, "class_ids", $"shape mismatch: {n} feature rows but {chunk.ClassIds.Count} class ids" + at);
-                v.Check(chunk.ClassIds.All(c => c >= 0), "class_ids", "class ids must be >= 0" + at);
-                v.ThrowIfAny();
-                (classIds ??= []).AddRange(chunk.ClassIds);
-            }
-            else
-            {
-                v.Check(classIds is null, "target_values", "earlier messages sent class_ids; a dataset has one kind of target" + at);
-                var t = TensorMapper.ToEngine(chunk.TargetValues, "target_values", targetColumns == 0 ? null : targetColumns, v);
-                v.ThrowIfAny();
-                v.Check(t!.Rows == n, "target_values.shape", $"shape mismatch: {n} feature rows but {t.Rows} target rows" + at);
-                v.ThrowIfAny();
-                targetColumns = t.Columns;
-                (values ??= []).AddRange(t.Span.ToArray());
-            }
-            rows += n;
-            long bytes = (features.Count + (long)x.Length + (classIds?.Count ?? 0) + (values?.Count ?? 0)) * 4L;
-            if (bytes > maxBytes)
-            {
-                throw ServiceException.ResourceExhausted($"The dataset exceeds {maxBytes} bytes (Limits:MaxDatasetBytes).");
-            }
-            features.AddRange(x.Span.ToArray());
-            message++;
+            builder.Add(chunk);
         }
-        if (rows == 0)
-        {
-            throw new RequestValidationException("features", "the dataset is empty: send at least one row");
-        }
-        string id = "ds-" + Guid.NewGuid().ToString("N");
-        var dataset = new UploadedDataset(
-            id,
-            EngineTensor.FromSpan((int)rows, featureCount, features.ToArray()),
-            classIds?.ToArray(),
-            values is null ? null : EngineTensor.FromSpan((int)rows, targetColumns, values.ToArray()),
-            (features.Count + (classIds?.Count ?? 0) + (values?.Count ?? 0)) * 4L,
-            DateTimeOffset.UtcNow);
+        var dataset = builder.Build();
         datasets.Add(dataset);
-        return new UploadDatasetResponse { DatasetId = id, Rows = rows, SizeBytes = dataset.SizeBytes };
+        return new UploadDatasetResponse { DatasetId = dataset.Id, Rows = dataset.Features.Rows, SizeBytes = dataset.SizeBytes };
     }
 
     public override Task<ApplyGradientsResponse> ApplyGradients(ApplyGradientsRequest request, ServerCallContext context)
@@ -241,39 +196,7 @@ public sealed class TrainingGrpcService(
             TrainingOptionsMapper.CheckLearningRate(request.LearningRate, "learning_rate", v);
             var settings = TrainingOptionsMapper.ToEngine(request.Optimizer, "optimizer", v);
             var model = loaded.Prototype.Clone();
-            var byName = model.Parameters.ToDictionary(p => p.FullName, StringComparer.Ordinal);
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            for (int i = 0; i < request.Gradients.Count; i++)
-            {
-                var g = request.Gradients[i];
-                string field = $"gradients[{i}]";
-                string name = $"{g.Layer}.{g.Name}";
-                if (!byName.TryGetValue(name, out var parameter))
-                {
-                    v.Add($"{field}.layer", $"the model has no parameter '{name}' (parameters: {string.Join(", ", byName.Keys)})");
-                    continue;
-                }
-                if (!seen.Add(name))
-                {
-                    v.Add(field, $"duplicate gradient for '{name}'");
-                    continue;
-                }
-                var t = TensorMapper.ToEngine(g.Gradient, $"{field}.gradient", parameter.Value.Columns, v);
-                if (t is null)
-                {
-                    continue;
-                }
-                if (!v.Check(t.Rows == parameter.Value.Rows, $"{field}.gradient.shape",
-                    $"shape mismatch: '{name}' has shape [{parameter.Value.Rows}, {parameter.Value.Columns}], got [{t.Rows}, {t.Columns}]"))
-                {
-                    continue;
-                }
-                t.CopyTo(parameter.Gradient);
-            }
-            foreach (var name in byName.Keys.Where(n => !seen.Contains(n)))
-            {
-                v.Add("gradients", $"missing gradient for '{name}': every parameter needs one");
-            }
+            GradientMapper.CopyInto(request.Gradients, model, v);
             v.ThrowIfAny();
 
             var optimizer = OptimizerFactory.Create(settings);

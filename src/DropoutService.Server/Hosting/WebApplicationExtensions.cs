@@ -21,7 +21,7 @@ public static class WebApplicationExtensions
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var server = context.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
-            var address = IPAddress.TryParse(server.Address, out var ip) ? ip : IPAddress.Any;
+            var address = server.BindAddress;
             kestrel.AddServerHeader = false;
             kestrel.Listen(address, server.Port, listen =>
             {

@@ -12,9 +12,18 @@ public sealed class ServerOptions : IValidatableObject
     [Range(0, 65535)]
     public int Port { get; set; } = 50051;
 
-    /// <summary>IP address to listen on: 0.0.0.0 (all IPv4), :: (all), 127.0.0.1 (loopback only).</summary>
-    [Required]
-    public string Address { get; set; } = "0.0.0.0";
+    /// <summary>
+    /// IP address to listen on: 0.0.0.0 (all IPv4), :: (all), 127.0.0.1 (loopback only). Empty
+    /// (the default): loopback when run directly, all interfaces inside a container
+    /// (DOTNET_RUNNING_IN_CONTAINER=true, set by the .NET images), where the port is published.
+    /// </summary>
+    public string Address { get; set; } = "";
+
+    /// <summary>The address to bind, with the empty default resolved.</summary>
+    public IPAddress BindAddress =>
+        IPAddress.TryParse(Address, out var ip) ? ip
+        : string.Equals(Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER"), "true", StringComparison.OrdinalIgnoreCase) ? IPAddress.Any
+        : IPAddress.Loopback;
 
     /// <summary>TLS certificate: a PEM certificate (with <see cref="CertificateKeyPath"/>) or a PKCS#12 (.pfx) file. Empty: plaintext HTTP/2.</summary>
     public string? CertificatePath { get; set; }
@@ -37,7 +46,7 @@ public sealed class ServerOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!IPAddress.TryParse(Address, out _))
+        if (!string.IsNullOrWhiteSpace(Address) && !IPAddress.TryParse(Address, out _))
         {
             yield return new ValidationResult($"Server:Address '{Address}' is not an IP address.", [nameof(Address)]);
         }

@@ -49,6 +49,32 @@ public class BinaryCrossEntropyWithLogitsLossTests
         Assert.Equal([0.25f, -0.25f, 0f, 0f], gradient.ToArray());
     }
 
+    [Fact]
+    public void Compute_LongBlockWithExtremeLogits_MatchesDoubleReference()
+    {
+        // 37 elements: the SIMD body and the scalar tail, with logits up to ±1e4 in both.
+        var rng = new Random(41);
+        var logits = LossTestHelpers.Random(rng, 1, 37, -30f, 30f);
+        var values = LossTestHelpers.Random(rng, 1, 37, 0f, 1f);
+        logits.Span[1] = 1e4f;
+        logits.Span[2] = -1e4f;
+        logits.Span[35] = 1e4f;
+        logits.Span[36] = -1e4f;
+        var gradient = new Tensor(1, 37);
+
+        float loss = _loss.Compute(logits, Targets.FromValues(values), gradient);
+
+        double expected = 0;
+        for (int k = 0; k < 37; k++)
+        {
+            double x = logits.Span[k], t = values.Span[k];
+            expected += Math.Max(x, 0) - x * t + Math.Log(1 + Math.Exp(-Math.Abs(x)));
+            double sigmoid = 1 / (1 + Math.Exp(-x));
+            Assert.Equal((sigmoid - t) / 37, gradient.Span[k], 6);
+        }
+        Assert.Equal(expected / 37, loss, 1e-5 * expected / 37);
+    }
+
     [Theory]
     [InlineData(-0.01f)]
     [InlineData(1.01f)]

@@ -23,7 +23,15 @@ public sealed class ServerHost : IAsyncDisposable
         _app = app;
         Address = address;
         StorePath = storePath;
-        Channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024, MaxSendMessageSize = 64 * 1024 * 1024 });
+        // Tests with TLS use a throw-away self-signed certificate.
+        var handler = new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } };
+        Channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = 64 * 1024 * 1024,
+            MaxSendMessageSize = 64 * 1024 * 1024,
+        });
         Models = new ModelService.ModelServiceClient(Channel);
         Training = new TrainingService.TrainingServiceClient(Channel);
         Inference = new InferenceService.InferenceServiceClient(Channel);
