@@ -50,8 +50,6 @@ public sealed class ServiceContainer : IAsyncDisposable
                 Retries = 3,
             })
             .WithWaitStrategy(Wait.ForUnixContainer().UntilContainerIsHealthy(failingStreak: 3));
-            // Cleanup stays on (the default): with the reaper disabled it is what makes
-            // DisposeAsync remove the container instead of only stopping it.
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             builder = builder.WithEnvironment(key, value);
@@ -121,7 +119,11 @@ public sealed class ServiceContainer : IAsyncDisposable
             }
         }
         Channel.Dispose();
+        string id = Container.Id;
         await Container.DisposeAsync();
+        // With the reaper disabled, Testcontainers may only stop the container: remove it so
+        // its volume can be removed too and runs leave nothing behind.
+        await DockerCli.RunAsync(["rm", "--force", id], TimeSpan.FromSeconds(60));
     }
 }
 
