@@ -65,6 +65,10 @@ public sealed class ContainerServiceTests(ImageFixture image, ITestOutputHelper 
         Assert.Equal(runtimeUid, deployment.PodSecurity("runAsUser"));
         Assert.Equal(gid.Stdout.Trim(), deployment.PodSecurity("fsGroup"));
         Assert.Equal($"{runtimeUid}:{gid.Stdout.Trim()}", owner.Stdout.Trim());
+
+        // Started like the Deployment runs it: the root filesystem is read-only, the store is not.
+        Assert.NotEqual(0, (await service.Container.ExecAsync(["touch", "/app/probe"])).ExitCode);
+        Assert.Equal(0, (await service.Container.ExecAsync(["touch", $"{ServiceContainer.DataPath}/.probe"])).ExitCode);
     }
 
     [SkippableFact]

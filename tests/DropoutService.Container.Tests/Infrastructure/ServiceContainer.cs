@@ -42,12 +42,23 @@ public sealed class ServiceContainer : IAsyncDisposable
             .WithVolumeMount(volume, DataPath)
             // The image's HEALTHCHECK command with a shorter interval than production's, so a
             // start is noticed quickly; Docker keeps the image's test command (Test is unset).
-            .WithCreateParameterModifier(p => p.Healthcheck = new Docker.DotNet.Models.HealthcheckConfig
+            .WithCreateParameterModifier(p =>
             {
-                Interval = TimeSpan.FromSeconds(2),
-                Timeout = TimeSpan.FromSeconds(10),
-                StartPeriod = TimeSpan.FromSeconds(90),
-                Retries = 3,
+                p.Healthcheck = new Docker.DotNet.Models.HealthcheckConfig
+                {
+                    Interval = TimeSpan.FromSeconds(2),
+                    Timeout = TimeSpan.FromSeconds(10),
+                    StartPeriod = TimeSpan.FromSeconds(90),
+                    Retries = 3,
+                };
+                // The Kubernetes Deployment's security context, so every test also proves the
+                // image runs under it: read-only root filesystem with a writable /tmp, all
+                // capabilities dropped, no privilege escalation.
+                p.HostConfig ??= new Docker.DotNet.Models.HostConfig();
+                p.HostConfig.ReadonlyRootfs = true;
+                p.HostConfig.Tmpfs = new Dictionary<string, string> { ["/tmp"] = "" };
+                p.HostConfig.CapDrop = ["ALL"];
+                p.HostConfig.SecurityOpt = ["no-new-privileges"];
             })
             .WithWaitStrategy(Wait.ForUnixContainer().UntilContainerIsHealthy(failingStreak: 3));
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
