@@ -7,6 +7,7 @@ namespace DropoutService.Benchmarks;
 
 /// <summary>Batch-1 prediction latency on the anchor MLP, eval mode, in-process.</summary>
 [SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 20)]
+[MedianColumn, MinColumn]
 public class PredictBenchmarks
 {
     private Model _model = null!;

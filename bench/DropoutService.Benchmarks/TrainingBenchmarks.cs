@@ -10,6 +10,7 @@ namespace DropoutService.Benchmarks;
 /// the anchor's bench_mlp_throughput.py measures. samples/s = 1280 / median.
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 10)]
+[MedianColumn, MinColumn]
 public class TrainingBenchmarks
 {
     private Model _model = null!;
