@@ -66,6 +66,12 @@ public sealed class TrainingGrpcService(
         }
         try
         {
+            if (request.BaseVersion == 0)
+            {
+                // "Latest" is read again under the writer slot: an ApplyGradients that published
+                // after the first look must be the base, not silently superseded.
+                (baseRecord, baseLoaded) = registry.Resolve(id, 0, "base_version");
+            }
             using var slot = slots.Take();
             var model = baseLoaded.Prototype.Clone();
             var resume = !(request.Options?.ResetOptimizerState ?? false) && baseLoaded.OptimizerState?.Kind == options.Optimizer.Kind
@@ -202,7 +208,15 @@ public sealed class TrainingGrpcService(
             var optimizer = OptimizerFactory.Create(settings);
             if (loaded.OptimizerState is { } state && state.Kind == settings.Kind)
             {
-                optimizer.ImportState(state);
+                try
+                {
+                    optimizer.ImportState(state, model.Parameters);
+                }
+                catch (ArgumentException)
+                {
+                    // Stored state that does not fit: step with a fresh optimizer, as Train does.
+                    optimizer = OptimizerFactory.Create(settings);
+                }
             }
             optimizer.Step(model.Parameters, request.LearningRate);
             var record = registry.Publish(entry, model, optimizer.ExportState(), ModelVersionSource.GradientsApplied, latest.Number,

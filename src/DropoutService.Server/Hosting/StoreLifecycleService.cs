@@ -87,8 +87,10 @@ public sealed class StoreLifecycleService(
                 {
                     registry.Rescan();
                 }
-                catch (IOException e)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
+                    // Any failure of one rescan (I/O, permissions, a file removed mid-scan) is
+                    // logged and the next tick tries again: a replica must not stop following the store.
                     ServerLog.StoreLoadFailed(logger, registry.StorePath, e);
                 }
             }

@@ -34,7 +34,7 @@ public static class TensorMapper
             violations.Add($"{field}.shape", rows == 0 ? "the batch is empty: rows must be at least 1" : $"every dimension must be at least 1, got [{string.Join(", ", tensor.Shape)}]");
             return null;
         }
-        if (rows * columns > int.MaxValue)
+        if (rows > int.MaxValue / columns) // not rows * columns: that product can overflow long
         {
             violations.Add($"{field}.shape", "too many elements");
             return null;

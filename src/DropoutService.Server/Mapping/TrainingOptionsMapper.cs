@@ -58,7 +58,9 @@ public static class TrainingOptionsMapper
         {
             try
             {
-                result.Validate();
+                // Early stopping's need for validation data is checked by the caller once an
+                // explicit validation_dataset is attached; here patience alone would fail it.
+                (result with { EarlyStoppingPatience = 0 }).Validate();
             }
             catch (ArgumentException e)
             {

@@ -26,6 +26,6 @@ public static partial class ModelId
 
     private static string Truncate(string s) => s.Length <= 80 ? s : s[..80] + "…";
 
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z][a-z0-9-]{0,62}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

@@ -84,6 +84,6 @@ public sealed partial class ModelStore
         }
     }
 
-    [GeneratedRegex(@"^v(\d{1,18})\.ckpt$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^v(\d{1,18})\.ckpt\z", RegexOptions.CultureInvariant)]
     private static partial Regex VersionFile();
 }

@@ -85,6 +85,7 @@ public sealed class BadRequestTests : IAsyncLifetime
         ["create: id with uppercase"] = (s => Create(s, "Bad_Id", Specs.Classifier(4, 3)), StatusCode.InvalidArgument, "model_id"),
         ["create: id with path traversal"] = (s => Create(s, "../escape", Specs.Classifier(4, 3)), StatusCode.InvalidArgument, "model_id"),
         ["create: id too long"] = (s => Create(s, "a" + new string('b', 63), Specs.Classifier(4, 3)), StatusCode.InvalidArgument, "model_id"),
+        ["create: id with a trailing newline"] = (s => Create(s, "abc\n", Specs.Classifier(4, 3)), StatusCode.InvalidArgument, "model_id"),
         ["create: empty id"] = (s => Create(s, "", Specs.Classifier(4, 3)), StatusCode.InvalidArgument, "model_id"),
         ["create: dropout rate 1"] = (s => Create(s, "r1", Spec(x => x.Layers[2].Dropout.Rate = 1f)), StatusCode.InvalidArgument, "spec.layers[2].dropout.rate"),
         ["create: dropout rate negative"] = (s => Create(s, "r2", Spec(x => x.Layers[2].Dropout.Rate = -0.1f)), StatusCode.InvalidArgument, "spec.layers[2].dropout.rate"),

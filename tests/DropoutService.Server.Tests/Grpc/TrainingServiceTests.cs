@@ -87,6 +87,27 @@ public sealed class TrainingServiceTests
     }
 
     [Fact]
+    public async Task Train_EarlyStoppingWithExplicitValidationDataset_Accepted()
+    {
+        await using var server = await ServerHost.StartAsync();
+        var (train, test) = Digits.Split();
+        await server.Models.CreateModelAsync(new CreateModelRequest { ModelId = "es-set", Spec = Specs.Classifier(Digits.Features, Digits.Classes, hidden: 32) });
+
+        var outcome = await TrainCalls.RunAsync(server.Training, new TrainRequest
+        {
+            ModelId = "es-set", Dataset = train, ValidationDataset = test,
+            Options = new TrainingOptions
+            {
+                Epochs = 200, LearningRate = 0.5f, EarlyStoppingPatience = 2, EarlyStoppingMinDelta = 0.5f,
+                Optimizer = new OptimizerConfig { Kind = ApiOptimizer.Adam },
+            },
+        });
+
+        Assert.All(outcome.Progress, p => Assert.True(p.Progress.HasValidationLoss));
+        Assert.True(outcome.Completed.StoppedEarly);
+    }
+
+    [Fact]
     public async Task Train_BeyondMaxConcurrentTrainings_ResourceExhausted()
     {
         await using var server = await ServerHost.StartAsync(null, "--Limits:MaxConcurrentTrainings=1");
