@@ -137,20 +137,4 @@ public sealed class Model
     /// <summary>An independent deep copy: same values, own parameters and workspaces.</summary>
     public Model Clone() =>
         new(Spec, _layers.Select(l => l.Replicate(l.Parameters.Select(p => p.Value.Clone()).ToArray())).ToArray(), Blas);
-
-    /// <summary>The parameter values by <see cref="Parameter.FullName"/> (by reference).</summary>
-    public IReadOnlyDictionary<string, Tensor> ParameterValues() => _parameters.ToDictionary(p => p.FullName, p => p.Value);
-
-    /// <summary>Copies every parameter value of <paramref name="source"/> (same spec) into this model.</summary>
-    public void CopyParametersFrom(Model source)
-    {
-        if (!Spec.Equals(source.Spec))
-        {
-            throw new ArgumentException("Models have different specs.", nameof(source));
-        }
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            source._parameters[i].Value.CopyTo(_parameters[i].Value);
-        }
-    }
 }
