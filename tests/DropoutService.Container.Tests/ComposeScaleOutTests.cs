@@ -104,12 +104,18 @@ public sealed class ComposeScaleOutTests(ImageFixture image, ITestOutputHelper o
         }
     }
 
-    /// <summary>Retries until a call succeeds 6 times in a row (both replicas see the state), for at most 60 s.</summary>
+    /// <summary>
+    /// Waits until both replicas see the new state: first one rescan period and a margin (every
+    /// replica rescans the shared store every 2 s, deploy/compose.scale.yml), then until a call
+    /// succeeds 20 times in a row, for at most 60 s. A streak alone is not enough: nginx may send
+    /// several calls in a row to the same replica.
+    /// </summary>
     private static async Task UntilConsecutiveSuccessesAsync<T>(Func<Task<T>> call)
     {
+        await Task.Delay(TimeSpan.FromSeconds(2 * 2 + 1));
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         int streak = 0;
-        while (streak < 6)
+        while (streak < 20)
         {
             try
             {
