@@ -4,6 +4,24 @@ namespace DropoutService.Engine.Kernels;
 // would read or write past its end, so every length is proven here first.
 internal static class BlasArguments
 {
+    // Checks a Gemm call and does the work both backends treat alike: nothing for an empty C,
+    // C = beta·C when k == 0. True when the product itself is still to be computed.
+    public static bool CheckGemmAndNeedsProduct(bool transposeA, bool transposeB, int m, int n, int k,
+        int aLength, int lda, int bLength, int ldb, Span<float> c, int ldc, float beta)
+    {
+        CheckGemm(transposeA, transposeB, m, n, k, aLength, lda, bLength, ldb, c.Length, ldc);
+        if (m == 0 || n == 0)
+        {
+            return false;
+        }
+        if (k == 0)
+        {
+            MatrixScaling.Scale(c, m, n, ldc, beta);
+            return false;
+        }
+        return true;
+    }
+
     public static void CheckGemm(bool transposeA, bool transposeB, int m, int n, int k,
         int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
     {

@@ -37,14 +37,8 @@ internal sealed unsafe class ManagedBlas : IBlas
     public void Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
-        BlasArguments.CheckGemm(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        if (m == 0 || n == 0)
+        if (!BlasArguments.CheckGemmAndNeedsProduct(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c, ldc, beta))
         {
-            return;
-        }
-        if (k == 0)
-        {
-            MatrixScaling.Scale(c, m, n, ldc, beta);
             return;
         }
         fixed (float* pa = a, pb = b, pc = c)
