@@ -139,7 +139,7 @@ public sealed class Trainer
         var seed = SplitMix64.Mix(_options.Seed ^ 0x56414C4944415445UL); // "VALIDATE": a stream apart from shuffling
         var (trainIdx, validIdx) = data.ClassIds is not null
             ? StratifiedSplit.Split(data.ClassIds, _options.ValidationSplit, seed)
-            : RandomSplit(data.Count, _options.ValidationSplit, seed);
+            : RandomSplit(data.Count, _options.ValidationRows(data.Count), seed);
         if (trainIdx.Length == 0 || validIdx.Length == 0)
         {
             throw new ArgumentException($"Validation split {_options.ValidationSplit} of {data.Count} examples leaves an empty training or validation set.", nameof(data));
@@ -147,11 +147,10 @@ public sealed class Trainer
         return (data.Subset(trainIdx), data.Subset(validIdx));
     }
 
-    private static (int[] Train, int[] Test) RandomSplit(int count, float fraction, ulong seed)
+    private static (int[] Train, int[] Test) RandomSplit(int count, int test, ulong seed)
     {
         var order = Enumerable.Range(0, count).ToArray();
         new SplitMix64(seed).Shuffle(order);
-        int test = (int)Math.Round(count * (double)fraction);
         return (order[test..], order[..test]);
     }
 

@@ -44,6 +44,12 @@ public sealed record TrainingOptions
     /// <summary>Seed of minibatch shuffling, the validation split and dropout masks.</summary>
     public ulong Seed { get; init; }
 
+    /// <summary>
+    /// Rows that <see cref="ValidationSplit"/> holds out of <paramref name="count"/> examples:
+    /// ceil(count · split), as scikit-learn counts them (the stratified split shares them among classes).
+    /// </summary>
+    public int ValidationRows(int count) => (int)Math.Ceiling(count * (double)ValidationSplit);
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> whose parameter name is the invalid option.</summary>
     public void Validate()
     {

@@ -55,7 +55,8 @@ public sealed class TrainingGrpcService(
             "options.early_stopping_patience", "early stopping needs validation data: set options.validation_split or validation_dataset");
         if (train is not null && options.ValidationSplit > 0f)
         {
-            v.Check((int)(train.Count * options.ValidationSplit) >= 1 && (int)(train.Count * options.ValidationSplit) < train.Count,
+            int held = options.ValidationRows(train.Count); // the engine's own count, so the two checks agree
+            v.Check(held >= 1 && held < train.Count,
                 "options.validation_split", $"leaves no validation or no training rows out of {train.Count}");
         }
         v.ThrowIfAny();
