@@ -105,10 +105,7 @@ public sealed class ServerHostTests
         var request = new PredictRequest { ModelId = "slow", Inputs = Specs.Raw(64, 512, Specs.Random(64 * 512, 1)), McSamples = 500, Seed = 1 };
         await server.Inference.PredictAsync(new PredictRequest { ModelId = "slow", Inputs = request.Inputs });
 
-        // Its own channel: ServerHost.StopAsync disposes the shared one as soon as the host has
-        // stopped, which can be before this client has read the response it was sent.
-        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(server.Address, new global::Grpc.Net.Client.GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
-        var inFlight = new InferenceService.InferenceServiceClient(channel).PredictAsync(request).ResponseAsync;
+        var inFlight = server.Inference.PredictAsync(request).ResponseAsync;
         await Task.Delay(200);
         Assert.False(inFlight.IsCompleted, "the call ended before shutdown began; make it longer");
         var stop = server.StopAsync();

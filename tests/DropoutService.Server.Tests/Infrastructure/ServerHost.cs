@@ -110,8 +110,13 @@ public sealed class ServerHost : IAsyncDisposable
         _stopped = true;
         await _app.StopAsync();
         await _app.DisposeAsync();
-        Channel.Dispose();
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    // The client channel outlives StopAsync: a test that stops the server mid-call must still be
+    // able to read that call's response or status, which can arrive after the host has stopped.
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Channel.Dispose();
+    }
 }
