@@ -17,6 +17,7 @@ WORKDIR /src
 # Restore layer: only the files that decide the package graph, so a source edit reuses it.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/DropoutService.Engine/DropoutService.Engine.csproj src/DropoutService.Engine/
+COPY src/DropoutService.Contracts/DropoutService.Contracts.csproj src/DropoutService.Contracts/
 COPY src/DropoutService.Server/DropoutService.Server.csproj src/DropoutService.Server/
 RUN dotnet restore src/DropoutService.Server/DropoutService.Server.csproj -a "$TARGETARCH"
 

@@ -10,7 +10,12 @@ namespace DropoutService.Container.Tests.Infrastructure;
 /// </summary>
 public sealed class ImageFixture : IAsyncLifetime
 {
-    public const string ImageName = "dropoutservice:container-tests";
+    /// <summary>
+    /// The tag; <c>DROPOUT_TEST_IMAGE_TAG</c> changes it so that test runs from several checkouts
+    /// on one Docker engine do not build over each other's image.
+    /// </summary>
+    public static readonly string ImageName =
+        "dropoutservice:" + (Environment.GetEnvironmentVariable("DROPOUT_TEST_IMAGE_TAG") is { Length: > 0 } tag ? tag : "container-tests");
 
     /// <summary>The Dockerfile's provenance label; the fixture sets it to a value unique to this run.</summary>
     public const string RevisionLabel = "org.opencontainers.image.revision";
