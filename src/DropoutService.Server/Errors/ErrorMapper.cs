@@ -24,7 +24,7 @@ public static class ErrorMapper
             case ModelSpecException spec:
                 return InvalidArgument([new FieldViolation(Prefix(specFieldPrefix ?? "spec", spec.Field), spec.Message)]);
             case ServiceException service:
-                return new RpcException(new GrpcStatus(service.Code, service.Message));
+                return new RpcException(new GrpcStatus(ToStatusCode(service.Error), service.Message));
             case OperationCanceledException or IOException when context.Deadline <= DateTime.UtcNow:
                 return new RpcException(new GrpcStatus(StatusCode.DeadlineExceeded, "Deadline exceeded; nothing was published."));
             case OperationCanceledException:
@@ -59,6 +59,17 @@ public static class ErrorMapper
         exception is RequestValidationException or ModelSpecException or ServiceException or OperationCanceledException
         || (exception is IOException && context.CancellationToken.IsCancellationRequested)
         || (exception is RpcException rpc && rpc.StatusCode != StatusCode.Internal && rpc.StatusCode != StatusCode.Unknown);
+
+    public static StatusCode ToStatusCode(ServiceError error) => error switch
+    {
+        ServiceError.NotFound => StatusCode.NotFound,
+        ServiceError.AlreadyExists => StatusCode.AlreadyExists,
+        ServiceError.FailedPrecondition => StatusCode.FailedPrecondition,
+        ServiceError.LimitExceeded => StatusCode.ResourceExhausted,
+        ServiceError.Unavailable => StatusCode.Unavailable,
+        ServiceError.DataLoss => StatusCode.DataLoss,
+        _ => StatusCode.Internal,
+    };
 
     private static string Prefix(string prefix, string field) => field.Length == 0 ? prefix : $"{prefix}.{field}";
 }
