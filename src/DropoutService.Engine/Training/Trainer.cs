@@ -72,7 +72,7 @@ public sealed class Trainer
                 int count = Math.Min(_options.BatchSize, order.Length - start);
                 batch.Gather(order.AsSpan(start, count));
 
-                var output = _model.Forward(batch.Features, new ForwardPass(ForwardMode.Train, _options.Seed, step));
+                var output = _model.Forward(batch.Features, new ForwardPass(ForwardMode.Train, _options.Seed, step, UpdateBuffers: true));
                 if (classifier)
                 {
                     correct += Accuracy.CountCorrect(output, batch.ClassIds);
@@ -164,22 +164,25 @@ public sealed class Trainer
         rng.Shuffle(order);
     }
 
+    // The best epoch's state is its parameters and its buffers (batch norm's running statistics go with the weights).
+    private IEnumerable<Tensor> WeightTensors() => _model.Parameters.Select(p => p.Value).Concat(_model.Buffers.Select(b => b.Value));
+
     private void SaveWeights(ref float[][]? copy)
     {
-        var parameters = _model.Parameters;
-        copy ??= parameters.Select(p => new float[p.Value.Length]).ToArray();
-        for (int i = 0; i < parameters.Count; i++)
+        var tensors = WeightTensors().ToArray();
+        copy ??= tensors.Select(t => new float[t.Length]).ToArray();
+        for (int i = 0; i < tensors.Length; i++)
         {
-            parameters[i].Value.Span.CopyTo(copy[i]);
+            tensors[i].Span.CopyTo(copy[i]);
         }
     }
 
     private void RestoreWeights(float[][] copy)
     {
-        var parameters = _model.Parameters;
-        for (int i = 0; i < parameters.Count; i++)
+        var tensors = WeightTensors().ToArray();
+        for (int i = 0; i < tensors.Length; i++)
         {
-            copy[i].CopyTo(parameters[i].Value.Span);
+            copy[i].CopyTo(tensors[i].Span);
         }
     }
 }

@@ -18,7 +18,7 @@ public partial class CheckpointFileTests
         var restored = CheckpointFile.Deserialize(CheckpointFile.Serialize(original));
 
         CheckpointSamples.AssertEquivalent(original, restored);
-        Assert.Equal(ParameterLayout.For(original.Spec).Select(s => s.Name), restored.Parameters.Keys);
+        Assert.Equal(CheckpointSamples.ParameterShapes(original.Spec).Select(s => s.Name), restored.Parameters.Keys);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public partial class CheckpointFileTests
         var bytes = CheckpointFile.Serialize(CheckpointSamples.Direct());
 
         Assert.Equal("DRPTCKPT"u8.ToArray(), bytes[..8]);
-        Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)));
+        Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)));
         Assert.Equal((ulong)(bytes.Length - Header - 32), BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(12)));
         Assert.Equal(SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)), bytes[^32..]);
     }
@@ -134,7 +134,7 @@ public partial class CheckpointFileTests
     }
 
     [Theory]
-    [InlineData(2u)]
+    [InlineData(3u)]
     [InlineData(uint.MaxValue)]
     [InlineData(0u)]
     public void Deserialize_UnsupportedVersionWithValidChecksum_ThrowsVersion(uint version)
@@ -146,16 +146,16 @@ public partial class CheckpointFileTests
         var e = Assert.Throws<CheckpointVersionException>(() => CheckpointFile.Deserialize(file));
 
         Assert.Equal(version, e.FoundVersion);
-        Assert.Equal(1u, e.SupportedVersion);
+        Assert.Equal(2u, e.SupportedVersion);
         Assert.Contains(version.ToString(), e.Message);
     }
 
     [Fact]
-    public void Deserialize_Version2_CheckedBeforeChecksum()
+    public void Deserialize_Version3_CheckedBeforeChecksum()
     {
         // A newer version may change anything after the version field, checksum included.
         var file = CheckpointFile.Serialize(CheckpointSamples.Direct());
-        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(8), 2);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(8), 3);
 
         Assert.Throws<CheckpointVersionException>(() => CheckpointFile.Deserialize(file));
     }
@@ -246,7 +246,7 @@ public partial class CheckpointFileTests
         { "spec.loss", new PayloadBuilder().SpecHeader(1, 9, 1, 1).Layer(0, 1).Framed() },
         { "spec.layers[0].kind", new PayloadBuilder().SpecHeader(1, 1, 1, 1).Layer(77, 1).Framed() },
         { "spec.layers[0].init", new PayloadBuilder().SpecHeader(1, 1, 1, 1).Layer(0, 1, init: 3).Framed() },
-        { "layers[1].rate", new PayloadBuilder().SpecHeader(1, 1, 1, 2).Layer(0, 1).Layer(5, rate: 1.5f).Framed() },
+        { "layers[1].dropout.rate", new PayloadBuilder().SpecHeader(1, 1, 1, 2).Layer(0, 1).Layer(5, rate: 1.5f).Framed() },
         { "input_size", new PayloadBuilder().SpecHeader(0, 1, 1, 1).Layer(0, 1).Framed() },
         { "its spec implies 2", new PayloadBuilder().SpecHeader(1, 1, 1, 1).Layer(0, 1).Int32(3).Framed() },
         { "the spec implies 'dense0.weight'", new PayloadBuilder().SpecHeader(1, 1, 1, 1).Layer(0, 1).Int32(2).String("dense0.bias").Framed() },

@@ -10,7 +10,7 @@ public class TensorTests
         var t = new Tensor(4, 8);
         var before = t.Memory;
         t.Reshape(2, 3);
-        Assert.Equal((2, 3), t.Shape);
+        Assert.Equal(new TensorShape(2, 3), t.Shape);
         t.Reshape(4, 8);
         Assert.True(before.Span == t.Memory.Span || before.Span.Overlaps(t.Memory.Span));
     }
