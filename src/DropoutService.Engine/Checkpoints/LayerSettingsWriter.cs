@@ -15,12 +15,13 @@ public sealed class LayerSettingsWriter
 
     private readonly ArrayBufferWriter<byte> _bytes = new(16);
 
-    internal LayerSettingsWriter()
+    /// <summary>An empty writer (the checkpoint writer makes one per layer; tools may too).</summary>
+    public LayerSettingsWriter()
     {
     }
 
-    /// <summary>The bytes written so far.</summary>
-    internal ReadOnlySpan<byte> WrittenSpan => _bytes.WrittenSpan;
+    /// <summary>The bytes written so far: the settings block of the layer's record.</summary>
+    public ReadOnlySpan<byte> WrittenSpan => _bytes.WrittenSpan;
 
     /// <summary>i32.</summary>
     public void WriteInt32(int value)

@@ -131,4 +131,16 @@ internal static class CheckpointSamples
             span[i] = i < SpecialValues.Length ? SpecialValues[i] : (float)(rng.NextDouble() * 2 - 1);
         }
     }
+
+    public static T AssertThrowsWithoutLargeAllocation<T>(byte[] file)
+        where T : Exception
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<T>(() => CheckpointFile.Deserialize(file));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // Decoding the small valid prefix and building the exception takes a few KiB; the declared
+        // arrays are 64 MiB or more.
+        Assert.True(allocated < 1024 * 1024, $"Decoding allocated {allocated} bytes.");
+        return e;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using DropoutService.Engine.Layers;
+using DropoutService.Engine.Tests.TestSupport.Probe;
 using DropoutService.Engine.Tests.TestSupport.RunningMean;
 
 namespace DropoutService.Engine.Tests.TestSupport;
@@ -8,5 +9,9 @@ namespace DropoutService.Engine.Tests.TestSupport;
 internal static class TestLayerTypes
 {
     [ModuleInitializer]
-    internal static void Register() => LayerTypes.Register(RunningMeanSpec.Descriptor);
+    internal static void Register()
+    {
+        LayerTypes.Register(RunningMeanSpec.Descriptor);
+        LayerTypes.Register(ProbeSpec.Descriptor);
+    }
 }
