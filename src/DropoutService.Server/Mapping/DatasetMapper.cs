@@ -16,7 +16,7 @@ public static class DatasetMapper
             v.Add(field, "is required");
             return null;
         }
-        var features = TensorMapper.ToEngine(dataset.Features, $"{field}.features", spec.InputSize, v);
+        var features = TensorMapper.ToEngine(dataset.Features, $"{field}.features", spec.InputShape, v);
         if (features is null)
         {
             return null;
