@@ -45,11 +45,11 @@ internal static class CheckpointPayloadV2
             long length = 4 + settings.WrittenSpan.Length + 4 + 4;
             foreach (var p in layer.Parameters)
             {
-                length += TensorBytes(p.Name, p.Shape);
+                length += CheckpointTensors.Bytes(p.Name, p.Shape);
             }
             foreach (var b in layer.Buffers)
             {
-                length += TensorBytes(b.Name, b.Shape);
+                length += CheckpointTensors.Bytes(b.Name, b.Shape);
             }
             if (length > CheckpointFile.MaxPayloadLength)
             {
@@ -62,12 +62,12 @@ internal static class CheckpointPayloadV2
             w.WriteInt32(layer.Parameters.Count);
             foreach (var p in layer.Parameters)
             {
-                WriteTensor(ref w, p.Name, checkpoint.Parameters[$"{layer.Name}.{p.Name}"]);
+                CheckpointTensors.Write(ref w, p.Name, checkpoint.Parameters[$"{layer.Name}.{p.Name}"]);
             }
             w.WriteInt32(layer.Buffers.Count);
             foreach (var b in layer.Buffers)
             {
-                WriteTensor(ref w, b.Name, checkpoint.Buffers[$"{layer.Name}.{b.Name}"]);
+                CheckpointTensors.Write(ref w, b.Name, checkpoint.Buffers[$"{layer.Name}.{b.Name}"]);
             }
         }
         CheckpointSections.WriteOptimizer(ref w, checkpoint.Optimizer);
@@ -126,7 +126,7 @@ internal static class CheckpointPayloadV2
                 throw r.Corrupted($"spec.input_shape[{d}] is {dims[d]}, expected a value ≥ 1 (payload offset {r.Offset - 4}).");
             }
         }
-        return ToShape(ref r, dims, "spec.input_shape");
+        return CheckpointTensors.ToShape(ref r, dims, "spec.input_shape");
     }
 
     private static LayerLayout ReadLayer(ref PayloadReader r, LayerType type, int index, TensorShape input,
@@ -158,7 +158,7 @@ internal static class CheckpointPayloadV2
         }
         foreach (var p in layout.Parameters)
         {
-            parameters.Add($"{layout.Name}.{p.Name}", ReadTensor(ref r, $"{layout.Name}.{p.Name}", p.Name, p.Shape, "parameter"));
+            parameters.Add($"{layout.Name}.{p.Name}", CheckpointTensors.Read(ref r, $"{layout.Name}.{p.Name}", p.Name, p.Shape, "parameter"));
         }
         int bufferCount = r.ReadInt32($"{prefix} buffer count");
         if (bufferCount != layout.Buffers.Count)
@@ -167,68 +167,9 @@ internal static class CheckpointPayloadV2
         }
         foreach (var b in layout.Buffers)
         {
-            buffers.Add($"{layout.Name}.{b.Name}", ReadTensor(ref r, $"{layout.Name}.{b.Name}", b.Name, b.Shape, "buffer"));
+            buffers.Add($"{layout.Name}.{b.Name}", CheckpointTensors.Read(ref r, $"{layout.Name}.{b.Name}", b.Name, b.Shape, "buffer"));
         }
         return layout;
-    }
-
-    // tensor := string name, u8 rank, i32[rank] dims, f32[product] values
-    private static long TensorBytes(string name, TensorShape shape) =>
-        4 + System.Text.Encoding.UTF8.GetByteCount(name) + 1 + 4L * shape.Rank + 4L * shape.Length;
-
-    private static void WriteTensor(ref PayloadWriter w, string name, Tensor value)
-    {
-        w.WriteString(name, $"tensor name '{name}'");
-        w.WriteByte((byte)value.Rank);
-        for (int d = 0; d < value.Rank; d++)
-        {
-            w.WriteInt32(value.Shape[d]);
-        }
-        w.WriteSingles(value.Span);
-    }
-
-    private static Tensor ReadTensor(ref PayloadReader r, string fullName, string expectedName, TensorShape expected, string what)
-    {
-        string name = r.ReadString($"{what} {fullName} name");
-        if (name != expectedName)
-        {
-            throw r.Corrupted($"a {what} of {fullName[..fullName.IndexOf('.')]} is named '{name}', the spec implies '{expectedName}' there.");
-        }
-        int rank = r.ReadByte($"{what} {fullName} rank");
-        if (rank is < 1 or > TensorShape.MaxRank)
-        {
-            throw r.Corrupted($"{what} {fullName} has rank {rank}, the spec implies {expected.Rank}.");
-        }
-        Span<int> dims = stackalloc int[rank];
-        bool same = rank == expected.Rank;
-        for (int d = 0; d < rank; d++)
-        {
-            dims[d] = r.ReadInt32($"{what} {fullName} dimension {d}");
-            if (same && dims[d] != expected[d])
-            {
-                same = false;
-            }
-        }
-        if (!same)
-        {
-            throw r.Corrupted($"{what} {fullName} has shape [{string.Join(", ", dims.ToArray())}], the spec implies {expected}.");
-        }
-        r.EnsureSingles(expected.Length, $"{what} {fullName}");
-        var value = new Tensor(expected);
-        r.ReadSingles(value.Span, $"{what} {fullName}");
-        return value;
-    }
-
-    private static TensorShape ToShape(ref PayloadReader r, scoped ReadOnlySpan<int> dims, string field)
-    {
-        try
-        {
-            return new TensorShape(dims);
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw r.Corrupted($"{field} is too large: {e.Message}", e);
-        }
     }
 
     private static void CheckValues(ModelLayout layout, IReadOnlyDictionary<string, Tensor> values, bool isBuffer)

@@ -131,6 +131,10 @@ public sealed class BadRequestTests : IAsyncLifetime
         ["backward: gradient rows mismatch"] = (s => s.Inference.BackwardAsync(new BackwardRequest { ModelId = Model, Inputs = Inputs(2, 4), OutputGradients = Inputs(3, 3) }).ResponseAsync, StatusCode.InvalidArgument, "output_gradients.shape"),
         ["backward: class id out of range"] = (s => s.Inference.BackwardAsync(new BackwardRequest { ModelId = Model, Inputs = Inputs(2, 4), Targets = new BackwardTargets { ClassIds = { 0, 3 } } }).ResponseAsync, StatusCode.InvalidArgument, "targets.class_ids[1]"),
         ["train: no data"] = (s => Train(s, new TrainRequest()), StatusCode.InvalidArgument, "data"),
+        ["train: huge shape without data (checked before allocating 8 GiB)"] = (s => Train(s, new TrainRequest
+        {
+            Dataset = new Dataset { Features = new Tensor { Shape = { 536_870_897, 4 }, Values = new FloatList() }, ClassIds = { 0 } },
+        }), StatusCode.InvalidArgument, "dataset.features.values"),
         ["train: class id out of range"] = (s => Train(s, new TrainRequest { Dataset = SmallDataset(0, 7, 1) }), StatusCode.InvalidArgument, "dataset.class_ids[1]"),
         ["train: class id count mismatch"] = (s => Train(s, new TrainRequest { Dataset = new Dataset { Features = Inputs(3, 4), ClassIds = { 0 } } }), StatusCode.InvalidArgument, "dataset.class_ids"),
         ["train: negative learning rate"] = (s => Train(s, new TrainRequest { Dataset = SmallDataset(0, 1, 2), Options = new TrainingOptions { LearningRate = -1 } }), StatusCode.InvalidArgument, "options.learning_rate"),
