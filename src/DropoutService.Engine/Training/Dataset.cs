@@ -87,7 +87,13 @@ public sealed class Dataset
         }
         catch (DatasetException e)
         {
-            throw new DatasetException(e.Field, $"{name}: {e.Message}");
+            string field = e.Field;
+            if (field == "class_ids" && ClassIds is not null && loss == LossKind.SoftmaxCrossEntropy)
+            {
+                int row = Array.FindIndex(ClassIds, c => c >= outputSize);
+                field = row >= 0 ? $"class_ids[{row}]" : field;
+            }
+            throw new DatasetException(field, $"{name}: {e.Message}");
         }
     }
 
