@@ -90,6 +90,17 @@ public static class TensorMapper
     public static ApiTensor FromEngine(EngineTensor tensor, TensorEncoding encoding) =>
         FromEngine(tensor.Span, tensor.Shape.ToArray(), encoding);
 
+    /// <summary>Elements the shape declares (saturating at long.MaxValue; 0 for a non-positive dimension), without allocating.</summary>
+    public static long ElementCount(ApiTensor tensor)
+    {
+        long n = 1;
+        foreach (long d in tensor.Shape)
+        {
+            n = d <= 0 ? 0 : n > long.MaxValue / d ? long.MaxValue : n * d;
+        }
+        return n;
+    }
+
     private static ApiTensor FromEngine(ReadOnlySpan<float> data, int[] shape, TensorEncoding encoding)
     {
         var tensor = new ApiTensor();
