@@ -168,6 +168,34 @@ public class ModelBufferTests
     }
 
     [Fact]
+    public void Fit_StoppedAndResumedFromItsState_BuffersAndWeightsBitwiseAsUninterrupted()
+    {
+        var data = Dataset.FromClassIds(GradientChecker.Random(30, 3, 9), [.. Enumerable.Range(0, 30).Select(i => i % 2)]);
+        var options = new TrainingOptions { Epochs = 6, BatchSize = 4, LearningRate = 0.1f, Seed = 5 };
+        var uninterrupted = Model.Create(s_spec);
+        new Trainer(uninterrupted, options).Fit(data);
+
+        byte[]? saved = null;
+        using var stop = new CancellationTokenSource();
+        var first = Model.Create(s_spec);
+        Assert.Throws<OperationCanceledException>(() => new Trainer(first, options).Fit(data, null, (m, boundary) =>
+        {
+            if (m.Epoch == 3)
+            {
+                saved = TrainingStateFile.Serialize(boundary.ExportState());
+                stop.Cancel();
+            }
+        }, stop.Token));
+        var resumed = Model.Create(s_spec); // initial buffers: the state must overwrite them
+        new Trainer(resumed, options).Fit(data, TrainingStateFile.Deserialize(saved), null, CancellationToken.None);
+
+        Assert.Equal(3 * 8 + 3 * 8, (long)resumed.Buffers[1].Value.Span[0]); // 8 batches per epoch, counted across the resume
+        Assert.Equal(
+            CheckpointFile.Serialize(Checkpoint.FromModel(uninterrupted, null, new TrainingMetadata())),
+            CheckpointFile.Serialize(Checkpoint.FromModel(resumed, null, new TrainingMetadata())));
+    }
+
+    [Fact]
     public void Checkpoint_RoundTripsBuffers_AndPredictsBitwise()
     {
         var model = Model.Create(s_spec);
