@@ -164,8 +164,12 @@ public sealed class DirectoryModelStore : IModelStore
         var labelled = Label(first, model);
         if (System.IO.Directory.Exists(directory))
         {
-            // A folder without a servable model (only unreadable files; the catalogue of the only
-            // writer knows every servable one): the new incarnation numbers above its files, which stay.
+            if (Guard(() => DirectoryLayout.VersionEntries(directory)).Any(e => e.IsFile && DirectoryCheckpoints.TryRead(e.Path).Checkpoint is not null))
+            {
+                throw new StoreException(StoreError.AlreadyExists, $"Model '{id}' already exists.");
+            }
+            // A folder with no readable version (only unreadable files, kept as they are): the new
+            // incarnation takes it over and numbers its versions above those files.
             var version = Append(directory, model, labelled);
             try
             {
