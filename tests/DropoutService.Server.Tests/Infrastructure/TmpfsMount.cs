@@ -17,9 +17,25 @@ public sealed class TmpfsMount : IDisposable
         return new TmpfsMount(path);
     }
 
-    public void RemountReadOnly() => Run("mount", "-o", "remount,ro", Path);
+    private bool _readOnly;
 
-    public void RemountReadWrite() => Run("mount", "-o", "remount,rw", Path);
+    /// <summary>
+    /// Makes the store read-only under the running server: a read-only bind mount of the directory
+    /// over itself (a plain remount,ro is refused while the server holds its lock file open for
+    /// writing); every path the server opens from now on is on a read-only file system (EROFS).
+    /// </summary>
+    public void RemountReadOnly()
+    {
+        Run("mount", "--bind", Path, Path);
+        Run("mount", "-o", "remount,bind,ro", Path);
+        _readOnly = true;
+    }
+
+    public void RemountReadWrite()
+    {
+        Run("umount", Path);
+        _readOnly = false;
+    }
 
     /// <summary>Fills the file system with one file until it is full; returns the file (delete it to free the space).</summary>
     public string Fill()
@@ -53,6 +69,10 @@ public sealed class TmpfsMount : IDisposable
 
     public void Dispose()
     {
+        if (_readOnly)
+        {
+            RemountReadWrite();
+        }
         Run("umount", Path);
         Directory.Delete(Path);
     }
