@@ -88,6 +88,15 @@ public sealed class ModelCatalogue(IModelStore store, VersionCache cache, IOptio
         return added;
     }
 
+    /// <summary><see cref="CatchUp"/> under the entry's publish gate: what a new writer does first.</summary>
+    public void CatchUpLocked(ModelEntry entry)
+    {
+        lock (entry.PublishGate)
+        {
+            CatchUp(entry);
+        }
+    }
+
     public static VersionKey Key(ModelEntry entry, long number) => new(entry.Id, entry.Stored.Incarnation, number);
 
     private void Reconcile(string id, StoredModel? stored)
@@ -151,7 +160,7 @@ public sealed class ModelCatalogue(IModelStore store, VersionCache cache, IOptio
             {
                 var checkpoint = newest ?? store.ReadCheckpoint(stored, latest.Number);
                 var model = checkpoint.CreateModel();
-                var entry = new ModelEntry(stored, checkpoint.Spec, model.ParameterCount, model.OutputSize, store);
+                var entry = new ModelEntry(stored, checkpoint.Spec, model.ParameterCount, model.OutputSize, store, CatchUpLocked);
                 corrupt.ForEach(entry.AddCorrupt);
                 records.ForEach(entry.Append);
                 cache.Put(Key(entry, latest.Number), new LoadedVersion(model, checkpoint.Optimizer, options.Value.ReplicasPerVersion));

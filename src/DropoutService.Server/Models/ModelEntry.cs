@@ -12,13 +12,15 @@ namespace DropoutService.Server.Models;
 public sealed class ModelEntry
 {
     private readonly IModelStore _store;
+    private readonly Action<ModelEntry> _catchUp;
     private ImmutableArray<VersionRecord> _versions = [];
     private ImmutableArray<CorruptVersion> _corrupt = [];
     private int _writing;
     private IModelWriterLock? _writer;
 
-    internal ModelEntry(StoredModel stored, ModelSpec spec, long parameterCount, int outputSize, IModelStore store)
+    internal ModelEntry(StoredModel stored, ModelSpec spec, long parameterCount, int outputSize, IModelStore store, Action<ModelEntry> catchUp)
     {
+        _catchUp = catchUp;
         Stored = stored;
         Spec = spec;
         ParameterCount = parameterCount;
@@ -96,18 +98,21 @@ public sealed class ModelEntry
         try
         {
             _writer = _store.TryLockWriter(Stored);
+            if (_writer is null)
+            {
+                Volatile.Write(ref _writing, 0);
+                return false;
+            }
+            // The previous writer may have been another server whose versions were not heard of yet:
+            // the writer starts from the store's latest, never from a stale one.
+            _catchUp(this);
+            return true;
         }
         catch
         {
-            Volatile.Write(ref _writing, 0);
+            EndWrite();
             throw;
         }
-        if (_writer is null)
-        {
-            Volatile.Write(ref _writing, 0);
-            return false;
-        }
-        return true;
     }
 
     public void EndWrite()

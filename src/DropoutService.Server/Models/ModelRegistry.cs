@@ -132,7 +132,7 @@ public sealed class ModelRegistry(
             var model = Model.Create(spec);
             var checkpoint = Stamp(model, null, VersionSource.Created, 0, new TrainingMetadata());
             var (stored, version) = store.CreateModel(id, checkpoint);
-            var entry = new ModelEntry(stored, spec, model.ParameterCount, model.OutputSize, store);
+            var entry = new ModelEntry(stored, spec, model.ParameterCount, model.OutputSize, store, catalogue.CatchUpLocked);
             entry.Append(VersionRecord.From(version));
             cache.Put(ModelCatalogue.Key(entry, version.Number), new LoadedVersion(model, null, storeOptions.Value.ReplicasPerVersion));
             catalogue.Add(entry);

@@ -44,7 +44,9 @@ public sealed class PostgresServer : IAsyncLifetime
     {
         Require();
         string name = "t_" + Guid.NewGuid().ToString("N")[..16];
-        await using (var connection = new NpgsqlConnection(_container!.GetConnectionString()))
+        // Unpooled: a pooled connection would be dead after a restart of the database.
+        var admin = new NpgsqlConnectionStringBuilder(_container!.GetConnectionString()) { Pooling = false };
+        await using (var connection = new NpgsqlConnection(admin.ConnectionString))
         {
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
@@ -61,8 +63,9 @@ public sealed class PostgresServer : IAsyncLifetime
     {
         if (_container is not null)
         {
+            string id = _container.Id;
             await _container.DisposeAsync();
-            await DockerAsync($"rm --force {_container.Id}");
+            await DockerAsync($"rm --force --volumes {id}");
         }
     }
 
