@@ -19,6 +19,8 @@ public static class ServiceCollectionExtensions
         services.AddOptions<ServerOptions>().Bind(configuration.GetSection(ServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JobsOptions>().Bind(configuration.GetSection(JobsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DatasetsOptions>().Bind(configuration.GetSection(DatasetsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(server.Value.ShutdownGracePeriodSeconds));
         return services;
@@ -49,9 +51,8 @@ public static class ServiceCollectionExtensions
         }).AddCheck<ServingHealthCheck>(ServingHealthCheck.Name);
         services.AddSingleton<ServerLifetime>();
         services.AddDropoutStore();
-        services.AddSingleton<DatasetCache>();
-        services.AddSingleton<TrainingSlots>();
         services.AddHostedService<StoreLifecycleService>();
+        services.AddDropoutTraining();
         return services;
     }
 
@@ -70,5 +71,5 @@ public static class ServiceCollectionExtensions
 
     /// <summary>Health service names: "" (the whole server) and the fully-qualified API services.</summary>
     public static readonly string[] HealthServiceNames =
-        ["", "dropout.v1.ModelService", "dropout.v1.TrainingService", "dropout.v1.InferenceService"];
+        ["", "dropout.v1.ModelService", "dropout.v1.TrainingService", "dropout.v1.InferenceService", "dropout.v1.JobService"];
 }
