@@ -75,6 +75,7 @@ public sealed partial class JobManager
             bool blocked = false;
             List<(ActiveJob Job, TrainingSlots.Slot Slot, ModelEntry Entry)> starts = [];
             List<ActiveJob> orphans = [];
+            List<(ActiveJob Job, JobFailure Failure)> refused = [];
             lock (_gate)
             {
                 foreach (var id in _queue.ToArray())
@@ -101,9 +102,13 @@ public sealed partial class JobManager
                     {
                         writing = entry.TryBeginWrite();
                     }
-                    catch (StoreException)
+                    catch (StoreException e)
                     {
-                        writing = false; // the store cannot take a writer now (database down, read-only): later
+                        // The store takes no writer (a read-only follower, the database down): the job fails with why.
+                        slot.Dispose();
+                        _queue.Remove(id);
+                        refused.Add((job, JobFailure.From(e)));
+                        continue;
                     }
                     if (!writing)
                     {
@@ -114,6 +119,10 @@ public sealed partial class JobManager
                     _queue.Remove(id);
                     starts.Add((job, slot, entry));
                 }
+            }
+            foreach (var (job, failure) in refused)
+            {
+                await FinishAsync(job, job.Feed.Current with { State = JobState.Failed, Failure = failure }, null);
             }
             foreach (var job in orphans)
             {
@@ -320,6 +329,7 @@ public sealed partial class JobManager
         TrainingDivergedException d => (JobState.Failed, new JobFailure(JobFailureKind.InvalidArgument, d.Message, [new FieldViolation("options.learning_rate", d.Message)])),
         RequestValidationException v => (JobState.Failed, JobFailure.From(v)),
         ServiceException s => (JobState.Failed, JobFailure.From(s)),
+        StoreException s => (JobState.Failed, JobFailure.From(s)),
         _ => (JobState.Failed, new JobFailure(JobFailureKind.Internal, $"Internal error ({e.GetType().Name}); see the server log. Nothing was published.")),
     };
 

@@ -39,8 +39,6 @@ public sealed class ModelRegistry(
 
     public int Count => catalogue.Count;
 
-    public IModelStore Store => store;
-
     /// <summary>Waits for the first load; UNAVAILABLE at once when it has failed (the store is being retried).</summary>
     public async Task WaitLoadedAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using DropoutService.Server.Datasets;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using DropoutService.Server.Models;
@@ -93,7 +94,7 @@ internal static partial class DirectoryLayout
             TryDelete(temp);
             throw;
         }
-        DirectorySync.Flush(directory);
+        DurableFile.FlushDirectory(directory);
     }
 
     /// <summary>Temp files a dead writer may leave in a model folder: the engine's checkpoint temps and marker temps.</summary>

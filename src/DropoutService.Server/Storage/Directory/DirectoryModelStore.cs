@@ -1,3 +1,4 @@
+using DropoutService.Server.Datasets;
 using System.Runtime.CompilerServices;
 using DropoutService.Engine.Checkpoints;
 using DropoutService.Server.Logging;
@@ -193,7 +194,7 @@ public sealed class DirectoryModelStore : IModelStore
             CheckpointFile.Save(file, labelled);
             long size = new FileInfo(file).Length;
             System.IO.Directory.Move(staging, directory);
-            DirectorySync.Flush(Root);
+            DurableFile.FlushDirectory(Root);
             return (model, StoredVersion.Of(1, size, labelled, keepCheckpoint: false));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -233,14 +234,7 @@ public sealed class DirectoryModelStore : IModelStore
         {
             throw FileSystemErrors.ForWrite(e, $"the deletion of model '{model.Id}'");
         }
-        try
-        {
-            DirectorySync.Flush(Root);
-        }
-        catch (IOException e)
-        {
-            ServerLog.StoreCleanupFailed(_logger, tombstone, e.Message);
-        }
+        DurableFile.FlushDirectory(Root);
         DirectorySweeper.TryDeleteTree(tombstone, _logger);
     }
 

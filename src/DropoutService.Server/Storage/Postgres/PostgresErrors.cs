@@ -20,11 +20,11 @@ public static class PostgresErrors
         }
         if (e is PostgresException pg)
         {
-            if (pg.SqlState.StartsWith("53", StringComparison.Ordinal) && pg.SqlState is "53100")
+            if (pg.SqlState is "53100") // disk_full
             {
                 return new StoreException(StoreError.Full, $"The model store is full (the database is out of disk space): {what} was not written; nothing was published.", Describe(pg), pg);
             }
-            if (pg.SqlState is "25006")
+            if (pg.SqlState is "25006") // read_only_sql_transaction
             {
                 return new StoreException(StoreError.ReadOnly, $"The model store's database is read-only: {what} was not written; nothing was changed.", Describe(pg), pg);
             }
