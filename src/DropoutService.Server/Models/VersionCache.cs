@@ -17,18 +17,8 @@ public sealed class VersionCache(IOptions<StoreOptions> options)
     private readonly ConcurrentDictionary<VersionKey, Lazy<LoadedVersion>> _loading = new();
     private long _bytes;
 
+    /// <summary>Bytes held now (at most <c>Store:CacheBytes</c>).</summary>
     public long Bytes => Volatile.Read(ref _bytes);
-
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _map.Count;
-            }
-        }
-    }
 
     public LoadedVersion GetOrLoad(VersionKey key, Func<LoadedVersion> load)
     {
