@@ -5,5 +5,10 @@ if (HealthCheckCommand.IsRequested(args))
     return await HealthCheckCommand.RunAsync(args);
 }
 
-await ServerApp.Build(args).RunAsync();
+var app = ServerApp.Build(args);
+if (!StoreLifecycleService.TryOpenStore(app.Services))
+{
+    return 1;
+}
+await app.RunAsync();
 return 0;
