@@ -132,6 +132,7 @@ public static class SpecMapper
         if (spec.InputShape.Count == 0)
         {
             return v.Check(spec.InputSize >= 1, $"{field}.input_size", $"must be at least 1 (or set input_shape), got {spec.InputSize}")
+                && v.Check(spec.InputSize <= Array.MaxLength, $"{field}.input_size", $"must be at most {Array.MaxLength} (the largest tensor), got {spec.InputSize}")
                 ? new TensorShape(spec.InputSize)
                 : null;
         }

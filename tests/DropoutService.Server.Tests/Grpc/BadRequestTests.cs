@@ -93,6 +93,7 @@ public sealed class BadRequestTests : IAsyncLifetime
         ["create: unknown layer type"] = (s => Create(s, "r4", Spec(x => x.Layers.Insert(1, new LayerSpec()))), StatusCode.InvalidArgument, "spec.layers[1].kind"),
         ["create: no loss"] = (s => Create(s, "r5", Spec(x => x.Loss = Loss.Unspecified)), StatusCode.InvalidArgument, "spec.loss"),
         ["create: input size 0"] = (s => Create(s, "r6", Spec(x => x.InputSize = 0)), StatusCode.InvalidArgument, "spec.input_size"),
+        ["create: input size over the largest tensor"] = (s => Create(s, "r6b", Spec(x => x.InputSize = int.MaxValue)), StatusCode.InvalidArgument, "spec.input_size"),
         ["create: dense units 0"] = (s => Create(s, "r7", Spec(x => x.Layers[0].Dense.Units = 0)), StatusCode.InvalidArgument, "spec.layers[0].dense.units"),
         ["create: no spec"] = (s => s.Models.CreateModelAsync(new CreateModelRequest { ModelId = "r8" }).ResponseAsync, StatusCode.InvalidArgument, "spec"),
         ["create: oversize model"] = (s => Create(s, "big", Specs.Classifier(1000, 10, hidden: 1000)), StatusCode.ResourceExhausted, null),
