@@ -72,8 +72,12 @@ public sealed class Model
         return new Model(spec, layers, blas);
     }
 
-    /// <summary>input (N, InputSize) -> output (N, OutputSize); the result belongs to the model until its next forward pass.</summary>
-    public Tensor Forward(Tensor input, in ForwardPass pass)
+    /// <summary>
+    /// input (N, InputSize) -> output (N, OutputSize); the result belongs to the model until its
+    /// next forward pass. <paramref name="cancellationToken"/> is checked before each layer
+    /// (<see cref="OperationCanceledException"/>; the model's workspaces are then unspecified).
+    /// </summary>
+    public Tensor Forward(Tensor input, in ForwardPass pass, CancellationToken cancellationToken = default)
     {
         if (input.Columns != InputSize)
         {
@@ -82,6 +86,7 @@ public sealed class Model
         var x = input;
         foreach (var layer in _layers)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             x = layer.Forward(x, pass);
         }
         return x;
