@@ -139,6 +139,17 @@ public sealed class Model
     public Model Replicate() =>
         new(Spec, _layers.Select(l => l.Replicate(l.Parameters.Select(p => p.Value).ToArray())).ToArray(), Blas);
 
+    /// <summary>
+    /// Another instance over the same parameter values (read-only sharing), with its own
+    /// workspaces and its matrix products through <paramref name="blas"/> (for instance
+    /// <see cref="Kernels.Blas.RowStable"/> for inference replicas).
+    /// </summary>
+    public Model ReplicateWith(IBlas blas)
+    {
+        ArgumentNullException.ThrowIfNull(blas);
+        return new(Spec, LayerFactory.Build(Spec, blas, _parameters.ToDictionary(p => p.FullName, p => p.Value)), blas);
+    }
+
     /// <summary>An independent deep copy: same values, own parameters and workspaces.</summary>
     public Model Clone() =>
         new(Spec, _layers.Select(l => l.Replicate(l.Parameters.Select(p => p.Value.Clone()).ToArray())).ToArray(), Blas);

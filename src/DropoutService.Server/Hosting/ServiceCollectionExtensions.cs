@@ -1,6 +1,8 @@
 using DropoutService.Server.Grpc;
+using DropoutService.Server.Inference;
 using DropoutService.Server.Models;
 using DropoutService.Server.Options;
+using DropoutService.Server.Resources;
 using Grpc.AspNetCore.Server;
 using Microsoft.Extensions.Options;
 
@@ -9,18 +11,19 @@ namespace DropoutService.Server.Hosting;
 /// <summary>Registration of the server's options and services.</summary>
 public static class ServiceCollectionExtensions
 {
-    /// <summary>Binds Server, Store and Limits from configuration, validated when the host starts.</summary>
+    /// <summary>Binds Server, Store, Limits and Inference from configuration, validated when the host starts.</summary>
     public static IServiceCollection AddDropoutOptions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ServerOptions>().Bind(configuration.GetSection(ServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(server.Value.ShutdownGracePeriodSeconds));
         return services;
     }
 
-    /// <summary>gRPC with the call interceptor and message limits, health, reflection, the registry and its helpers.</summary>
+    /// <summary>gRPC with the call interceptor and message limits, health, reflection, the registry and its helpers, the predictor and the memory budget.</summary>
     public static IServiceCollection AddDropoutServices(this IServiceCollection services)
     {
         services.AddGrpc(o =>
@@ -48,6 +51,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<DatasetCache>();
         services.AddSingleton<TrainingSlots>();
+        services.AddSingleton<MemoryBudget>();
+        services.AddSingleton<InferenceMetrics>();
+        services.AddSingleton<Predictor>();
         services.AddHostedService<StoreLifecycleService>();
         return services;
     }

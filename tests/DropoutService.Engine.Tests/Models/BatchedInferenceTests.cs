@@ -109,16 +109,29 @@ public class BatchedInferenceTests
     }
 
     [Fact]
+    public void ReplicateWith_SharesValuesUsesTheGivenBackendAndAllocatesNoGradients()
+    {
+        var prototype = Model.Create(s_spec);
+        var stable = Blas.RowStable(Blas.Managed);
+
+        var replica = prototype.ReplicateWith(stable);
+
+        Assert.Same(stable, replica.Blas);
+        Assert.All(prototype.Parameters.Zip(replica.Parameters), pair => Assert.Same(pair.First.Value, pair.Second.Value));
+        var x = Random(3, 300, 8);
+        Assert.Equal(prototype.Predict(x).ToArray().Length, replica.Predict(x).ToArray().Length);
+        // Gradients are allocated on first use (zeros), per replica.
+        Assert.All(replica.Parameters.Zip(prototype.Parameters), pair => Assert.NotSame(pair.First.Gradient, pair.Second.Gradient));
+        Assert.All(replica.Parameters, p => Assert.All(p.Gradient.ToArray(), g => Assert.Equal(0f, g)));
+    }
+
+    [Fact]
     public void MonteCarlo_NoBlocks_Throws()
     {
         Assert.Throws<ArgumentException>(() => MonteCarlo.Predict(Model.Create(s_spec), Random(1, 300, 1), 3, ReadOnlyMemory<MaskBlock>.Empty));
     }
 
-    private static Model RowStable(IBlas backend)
-    {
-        var prototype = Model.Create(s_spec);
-        return Model.FromParameters(s_spec, prototype.Parameters.ToDictionary(p => p.FullName, p => p.Value), Blas.RowStable(backend));
-    }
+    private static Model RowStable(IBlas backend) => Model.Create(s_spec).ReplicateWith(Blas.RowStable(backend));
 
     private static IBlas? OpenBlasOrSkip()
     {
