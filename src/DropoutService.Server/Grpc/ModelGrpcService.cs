@@ -8,6 +8,7 @@ using DropoutService.Server.Mapping;
 using DropoutService.Server.Models;
 using DropoutService.Server.Options;
 using DropoutService.Server.Resources;
+using DropoutService.Server.Training;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 

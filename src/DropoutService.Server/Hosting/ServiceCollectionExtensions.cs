@@ -18,6 +18,8 @@ public static class ServiceCollectionExtensions
         services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JobsOptions>().Bind(configuration.GetSection(JobsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DatasetsOptions>().Bind(configuration.GetSection(DatasetsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(server.Value.ShutdownGracePeriodSeconds));
         return services;
@@ -49,16 +51,15 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ServerLifetime>();
         services.AddSingleton<ModelStore>();
         services.AddSingleton<ModelRegistry>();
-        services.AddSingleton<DatasetCache>();
-        services.AddSingleton<TrainingSlots>();
         services.AddSingleton<MemoryBudget>();
         services.AddSingleton<InferenceMetrics>();
         services.AddSingleton<Predictor>();
         services.AddHostedService<StoreLifecycleService>();
+        services.AddDropoutTraining();
         return services;
     }
 
     /// <summary>Health service names: "" (the whole server) and the fully-qualified API services.</summary>
     public static readonly string[] HealthServiceNames =
-        ["", "dropout.v1.ModelService", "dropout.v1.TrainingService", "dropout.v1.InferenceService"];
+        ["", "dropout.v1.ModelService", "dropout.v1.TrainingService", "dropout.v1.InferenceService", "dropout.v1.JobService"];
 }

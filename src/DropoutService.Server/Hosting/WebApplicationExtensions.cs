@@ -65,6 +65,7 @@ public static class WebApplicationExtensions
         app.MapGrpcService<ModelGrpcService>();
         app.MapGrpcService<TrainingGrpcService>();
         app.MapGrpcService<InferenceGrpcService>();
+        app.MapGrpcService<JobGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

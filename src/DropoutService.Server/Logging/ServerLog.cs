@@ -49,4 +49,25 @@ public static partial class ServerLog
 
     [LoggerMessage(31, LogLevel.Information, "Picked up {NewVersions} new versions from the store")]
     public static partial void Rescanned(ILogger logger, int newVersions);
+
+    [LoggerMessage(40, LogLevel.Information, "Job {JobId} of model {ModelId} queued ({Origin})")]
+    public static partial void JobQueued(ILogger logger, string jobId, string modelId, string origin);
+
+    [LoggerMessage(41, LogLevel.Information, "Job {JobId} of model {ModelId} running, attempt {Attempt}")]
+    public static partial void JobRunning(ILogger logger, string jobId, string modelId, int attempt);
+
+    [LoggerMessage(42, LogLevel.Information, "Job {JobId} of model {ModelId} ended {State} {Reason}")]
+    public static partial void JobEnded(ILogger logger, string jobId, string modelId, string state, string reason);
+
+    [LoggerMessage(43, LogLevel.Information, "Job {JobId} of model {ModelId} will resume after {Epochs} finished epochs")]
+    public static partial void JobResuming(ILogger logger, string jobId, string modelId, int epochs);
+
+    [LoggerMessage(44, LogLevel.Information, "Job {JobId} of model {ModelId} interrupted by shutdown; it resumes at the next start")]
+    public static partial void JobInterrupted(ILogger logger, string jobId, string modelId);
+
+    [LoggerMessage(45, LogLevel.Warning, "Job {JobId}: working checkpoint not used ({Reason}); the job starts over from its first epoch")]
+    public static partial void WorkingCheckpointRejected(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(46, LogLevel.Error, "Job {JobId} of model {ModelId} failed unexpectedly")]
+    public static partial void JobCrashed(ILogger logger, string jobId, string modelId, Exception exception);
 }
