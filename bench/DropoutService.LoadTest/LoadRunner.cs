@@ -8,8 +8,9 @@ internal static class LoadRunner
     /// <summary>
     /// Warms up (connections, JIT, replica pools), then runs <paramref name="concurrency"/> workers
     /// for <paramref name="seconds"/>; worker w calls <paramref name="call"/>(w).
+    /// <paramref name="serverCpu"/> reads the server's processor time, when it is known.
     /// </summary>
-    public static async Task<Stats> MeasureAsync(Func<int, Task> call, int concurrency, double seconds, int warmup = 100)
+    public static async Task<Stats> MeasureAsync(Func<int, Task> call, int concurrency, double seconds, Func<TimeSpan>? serverCpu, int warmup = 100)
     {
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async w =>
         {
@@ -19,6 +20,7 @@ internal static class LoadRunner
             }
         }));
         var latencies = new List<double>[concurrency];
+        var cpuBefore = serverCpu?.Invoke();
         var clock = Stopwatch.StartNew();
         var until = TimeSpan.FromSeconds(seconds);
         var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
@@ -33,8 +35,9 @@ internal static class LoadRunner
         })).ToArray();
         await Task.WhenAll(workers);
         double elapsed = clock.Elapsed.TotalSeconds;
+        var cpu = serverCpu?.Invoke() - cpuBefore;
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new Stats(all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99));
+        return new Stats(all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99), cpu is { } used ? used.TotalMicroseconds / all.Length : double.NaN);
     }
 
     private static double Percentile(double[] sorted, double q) =>

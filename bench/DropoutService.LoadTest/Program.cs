@@ -103,14 +103,14 @@ try
                 foreach (var (name, call) in cells)
                 {
                     server?.ThrowIfExited();
-                    var stats = await LoadRunner.MeasureAsync(call, c, seconds);
+                    var stats = await LoadRunner.MeasureAsync(call, c, seconds, server is null ? null : () => server.ProcessorTime);
                     var key = (s, c, name);
                     if (!results.TryGetValue(key, out var list))
                     {
                         results[key] = list = [];
                     }
                     list.Add(stats);
-                    Console.Error.WriteLine($"rep {rep + 1} {shape.Inputs}-{shape.Hidden} c={c} {name}: {stats.Throughput:0} calls/s p50 {stats.P50:0} µs p99 {stats.P99:0} µs");
+                    Console.Error.WriteLine($"rep {rep + 1} {shape.Inputs}-{shape.Hidden} c={c} {name}: {stats.Throughput:0} calls/s p50 {stats.P50:0} µs p99 {stats.P99:0} µs, server CPU {stats.ServerCpuPerCall:0} µs/call");
                 }
             }
         }
@@ -122,8 +122,8 @@ try
         var shape = shapes[s];
         Console.WriteLine($"Model {shape.Inputs}-{shape.Hidden}-{shape.Hidden}-10 (ReLU, dropout 0.5 x2), batch-1 calls; median of {repetitions} x {seconds} s per cell.");
         Console.WriteLine();
-        Console.WriteLine("| call | concurrency | Check calls/s | off: calls/s | off: p50 µs | off: p99 µs | on: calls/s | on: p50 µs | on: p99 µs | on/off throughput | on/Check | on/off p50 | on/off p99 |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| call | concurrency | Check calls/s | off: calls/s | off: p50 µs | off: p99 µs | off: server CPU µs/call | on: calls/s | on: p50 µs | on: p99 µs | on: server CPU µs/call | on/off throughput | on/Check | on/off p50 | on/off p99 |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (label, on, off) in new[] { ("Predict", "predict-on", "predict-off"), ($"Predict mc_samples {mcSamples}", "mc-on", "mc-off") })
         {
             if (label != "Predict" && mcSamples == 0)
@@ -136,7 +136,7 @@ try
                 var b = Stats.Median(results[(s, c, on)]);
                 var u = Stats.Median(results[(s, c, off)]);
                 Console.WriteLine(FormattableString.Invariant(
-                    $"| {label} | {c} | {h.Throughput:N0} | {u.Throughput:N0} | {u.P50:N0} | {u.P99:N0} | {b.Throughput:N0} | {b.P50:N0} | {b.P99:N0} | {b.Throughput / u.Throughput:0.00}x | {b.Throughput / h.Throughput:0.00}x | {b.P50 / u.P50:0.00}x | {b.P99 / u.P99:0.00}x |"));
+                    $"| {label} | {c} | {h.Throughput:N0} | {u.Throughput:N0} | {u.P50:N0} | {u.P99:N0} | {u.ServerCpuPerCall:N0} | {b.Throughput:N0} | {b.P50:N0} | {b.P99:N0} | {b.ServerCpuPerCall:N0} | {b.Throughput / u.Throughput:0.00}x | {b.Throughput / h.Throughput:0.00}x | {b.P50 / u.P50:0.00}x | {b.P99 / u.P99:0.00}x |"));
             }
         }
         Console.WriteLine();

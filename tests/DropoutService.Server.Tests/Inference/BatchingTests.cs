@@ -227,6 +227,53 @@ public sealed class BatchingTests
         Assert.False(info.Batching.Enabled);
     }
 
+    // Eval-mode Forward calls (with or without activations) share the eval queue with Predict.
+    [Fact]
+    public async Task ForwardEval_BatchedWithPredicts_EachGetsItsOwnOutputsAndActivations()
+    {
+        await using var server = await StartAsync(delayMicroseconds: 200_000);
+        await CreatePairAsync(server, Specs.Classifier(8, 3, dropout: 0.5f, hidden: 50));
+        using var batches = new MetricRecorder(server, "dropout.inference.batch.requests");
+        var a = Specs.Values(2, 8, Specs.Random(16, 1));
+        var b = Specs.Values(3, 8, Specs.Random(24, 2));
+
+        var predictCall = server.Inference.PredictAsync(new PredictRequest { ModelId = On, Inputs = a }).ResponseAsync;
+        var forwardCall = server.Inference.ForwardAsync(new ForwardRequest { ModelId = On, Inputs = b, IncludeActivations = true }).ResponseAsync;
+        var plainCall = server.Inference.ForwardAsync(new ForwardRequest { ModelId = On, Inputs = a, Mode = ForwardMode.Eval }).ResponseAsync;
+        var (predict, forward, plain) = (await predictCall, await forwardCall, await plainCall);
+        var recorded = batches.Values.Select(v => v.Value).ToArray();
+
+        Assert.Equal([3.0], recorded);
+        var alone = await server.Inference.ForwardAsync(new ForwardRequest { ModelId = Off, Inputs = b, IncludeActivations = true });
+        Assert.Equal(Specs.Floats(alone.Outputs), Specs.Floats(forward.Outputs));
+        Assert.Equal(alone.Activations.Select(x => Specs.Floats(x.Output)), forward.Activations.Select(x => Specs.Floats(x.Output)));
+        Assert.Equal(Specs.Floats(predict.Outputs), Specs.Floats(plain.Outputs));
+        Assert.Empty(plain.Activations);
+    }
+
+    // Forward runs 300 rows in two passes (256 + 44) with each pass's masks counted from the
+    // request's first row; Backward recomputes them in one pass: the same outputs, bit for bit.
+    [Theory]
+    [InlineData(ForwardMode.Train)]
+    [InlineData(ForwardMode.McDropout)]
+    [InlineData(ForwardMode.Eval)]
+    public async Task Forward_InPasses_EqualsTheOutputsBackwardRecomputes(ForwardMode mode)
+    {
+        await using var server = await StartAsync(delayMicroseconds: 0);
+        await CreatePairAsync(server, Specs.Classifier(30, 4, dropout: 0.4f, hidden: 290));
+        var inputs = Specs.Raw(300, 30, Specs.Random(300 * 30, 9));
+
+        var forward = await server.Inference.ForwardAsync(new ForwardRequest { ModelId = On, Inputs = inputs, Mode = mode, Seed = 77, IncludeActivations = true });
+        var backward = await server.Inference.BackwardAsync(new BackwardRequest
+        {
+            ModelId = On, Inputs = inputs, Mode = mode, Seed = 77, Targets = new BackwardTargets { ClassIds = { Enumerable.Range(0, 300).Select(i => i % 4) } },
+        });
+
+        Assert.Equal(Specs.Floats(backward.Outputs), Specs.Floats(forward.Outputs));
+        Assert.Equal(Specs.Floats(forward.Outputs), Specs.Floats(forward.Activations[^1].Output));
+        Assert.Equal(["dense0", "relu1", "dropout2", "dense3"], forward.Activations.Select(a => a.Layer));
+    }
+
     [Fact]
     public async Task GetServerInfo_ShowsBatchingSettingsAndPerModelOverrides()
     {
