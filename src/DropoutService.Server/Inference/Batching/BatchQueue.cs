@@ -9,8 +9,9 @@ namespace DropoutService.Server.Inference.Batching;
 /// <see cref="BatchingSettings.MaxConcurrentBatches"/> batches run starts one itself, on its own
 /// thread, taking what is already waiting (with the default delay of 0 a lone caller never waits);
 /// otherwise it waits for a running batch to finish, and the next batch takes every waiting
-/// request that fits in <see cref="BatchingSettings.MaxBatchRows"/>, oldest first. After its
-/// batch a caller hands further batches to the thread pool, so its own response is not held up.
+/// request that fits in <see cref="BatchingSettings.MaxBatchRows"/>, oldest first. Each batch
+/// after the first runs as a thread-pool work item queued behind the continuations of the callers
+/// it answers, so a caller's own response is never held up by later batches.
 /// </summary>
 internal sealed class BatchQueue(BatchingSettings settings, Action<RunningBatch> execute, string description)
 {
@@ -48,7 +49,7 @@ internal sealed class BatchQueue(BatchingSettings settings, Action<RunningBatch>
         entry.Watch(this, cancellationToken);
         if (start)
         {
-            Drain(inline: true);
+            Drain();
         }
         await entry.Completion.Task.ConfigureAwait(false);
     }
@@ -77,46 +78,42 @@ internal sealed class BatchQueue(BatchingSettings settings, Action<RunningBatch>
         entry.Completion.TrySetCanceled(token);
     }
 
-    private void Drain(bool inline)
+    // Runs one batch, then gives the thread back: the callers just answered (their continuations
+    // are queued behind this work) get to send their next requests, which the next batch — run by a
+    // pool work item queued behind them — then takes along. Looping here instead would grab only
+    // the few calls that arrived meanwhile and keep batches small under steady load.
+    private void Drain()
     {
-        while (true)
+        var batch = Take();
+        if (batch is null)
         {
-            var batch = Take();
-            if (batch is null)
+            return;
+        }
+        try
+        {
+            execute(batch);
+        }
+        catch (Exception e)
+        {
+            // The executor reports failures itself; this only keeps the queue alive if it cannot.
+            foreach (var entry in batch.Entries)
             {
-                return;
+                entry.Completion.TrySetException(e);
             }
-            try
+        }
+        finally
+        {
+            Finish(batch);
+        }
+        lock (_gate)
+        {
+            if (_waiting.Count == 0)
             {
-                execute(batch);
-            }
-            catch (Exception e)
-            {
-                // The executor reports failures itself; this only keeps the queue alive if it cannot.
-                foreach (var entry in batch.Entries)
-                {
-                    entry.Completion.TrySetException(e);
-                }
-            }
-            finally
-            {
-                Finish(batch);
-            }
-            if (inline)
-            {
-                lock (_gate)
-                {
-                    if (_waiting.Count == 0)
-                    {
-                        _running--;
-                        return;
-                    }
-                }
-                // More work arrived meanwhile: a pool thread takes it over, this caller answers.
-                ThreadPool.UnsafeQueueUserWorkItem(static queue => queue.Drain(inline: false), this, preferLocal: false);
+                _running--;
                 return;
             }
         }
+        ThreadPool.UnsafeQueueUserWorkItem(static queue => queue.Drain(), this, preferLocal: false);
     }
 
     // The next batch, or null (and the runner slot given back) when nothing waits.
