@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using DropoutService.Engine.Kernels;
+using DropoutService.Engine.Layers;
 using DropoutService.Engine.Models;
 using DropoutService.Server.Inference.Batching;
 using DropoutService.Server.Resources;
@@ -71,9 +72,14 @@ internal sealed class VersionInference
     {
         InferenceRequest[] requests = [request];
         _metrics.BatchStarted(request.Kind, request.Rows, 1);
-        using var lease = Reserve(Size.ForPasses(requests, _maxRowsPerPass), Describe(request.Kind, request.Rows, request.Samples));
+        using var lease = Reserve(Size.ForPasses(requests, RowsPerPass(request)), Describe(request.Kind, request.Rows, request.Samples));
         Run(requests, cancellationToken);
     }
+
+    // A train-mode pass runs whole: layers that normalise with the batch's own statistics (batch
+    // norm in training) make a row depend on its batch, and Backward recomputes the request in one
+    // pass. Eval and Monte-Carlo passes are row-independent and split freely.
+    private int RowsPerPass(InferenceRequest request) => request.Mode == ForwardMode.Train ? int.MaxValue : _maxRowsPerPass;
 
     private void Execute(RunningBatch batch, WorkKind kind)
     {
@@ -117,7 +123,7 @@ internal sealed class VersionInference
         var worker = Workers.Rent();
         try
         {
-            PassRunner.Run(worker, requests, requests[0].Mode, _maxRowsPerPass, cancellationToken);
+            PassRunner.Run(worker, requests, requests[0].Mode, RowsPerPass(requests[0]), cancellationToken);
         }
         finally
         {

@@ -251,8 +251,9 @@ public sealed class BatchingTests
         Assert.Empty(plain.Activations);
     }
 
-    // Forward runs 300 rows in two passes (256 + 44) with each pass's masks counted from the
-    // request's first row; Backward recomputes them in one pass: the same outputs, bit for bit.
+    // Forward runs 300 eval or MC-dropout rows in two passes (256 + 44), each pass's masks counted
+    // from the request's first row (train mode runs whole); Backward recomputes them in one pass:
+    // the same outputs, bit for bit.
     [Theory]
     [InlineData(ForwardMode.Train)]
     [InlineData(ForwardMode.McDropout)]
