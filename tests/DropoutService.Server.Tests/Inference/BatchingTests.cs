@@ -117,7 +117,8 @@ public sealed class BatchingTests
     [Fact]
     public async Task Predict_QueuedCallersWhoseDeadlinePassesOrWhoCancel_LeaveTheBatch_OthersUnaffected()
     {
-        await using var server = await StartAsync(delayMicroseconds: 1_000_000);
+        // The batch waits 5 s for more callers: far longer than the test's own steps can be late.
+        await using var server = await StartAsync(delayMicroseconds: 5_000_000);
         await CreatePairAsync(server, Specs.Classifier(6, 3, hidden: 40));
         using var rows = new MetricRecorder(server, "dropout.inference.batch.size");
         var b = Specs.Values(1, 6, Specs.Random(6, 1));
@@ -193,7 +194,7 @@ public sealed class BatchingTests
     [Fact]
     public async Task Predict_QueueHoldsMaxQueuedRows_NextCallResourceExhausted()
     {
-        await using var server = await StartAsync(delayMicroseconds: 1_000_000, $"--Inference:Batching:Models:{On}:MaxQueuedRows=4");
+        await using var server = await StartAsync(delayMicroseconds: 5_000_000, $"--Inference:Batching:Models:{On}:MaxQueuedRows=4");
         await CreatePairAsync(server, Specs.Classifier(4, 3, hidden: 20));
 
         var waiting = server.Inference.PredictAsync(new PredictRequest { ModelId = On, Inputs = Specs.Values(4, 4, Specs.Random(16, 1)) }).ResponseAsync;
