@@ -2,16 +2,6 @@ using DropoutService.Engine.Tensors;
 
 namespace DropoutService.Engine.Layers;
 
-/// <summary>What a parameter is, which decides the regularisers that apply to it.</summary>
-public enum ParameterKind
-{
-    /// <summary>A weight matrix (In, Out): L2 weight decay and the max-norm constraint apply.</summary>
-    Weight = 0,
-
-    /// <summary>A bias vector: no weight decay, no max-norm.</summary>
-    Bias = 1,
-}
-
 /// <summary>A trainable tensor of a layer and the gradient the last backward pass wrote for it.</summary>
 public sealed class Parameter
 {
@@ -20,6 +10,7 @@ public sealed class Parameter
     /// <summary>Creates a parameter; the gradient starts as zeros of the same shape.</summary>
     public Parameter(string layerName, string name, ParameterKind kind, Tensor value)
     {
+        ArgumentNullException.ThrowIfNull(value);
         LayerName = layerName;
         Name = name;
         Kind = kind;
@@ -29,7 +20,7 @@ public sealed class Parameter
     /// <summary>The owning layer's name, e.g. <c>dense0</c>.</summary>
     public string LayerName { get; }
 
-    /// <summary>The parameter's name within its layer: <c>weight</c> or <c>bias</c>.</summary>
+    /// <summary>The parameter's name within its layer, e.g. <c>weight</c> or <c>bias</c>.</summary>
     public string Name { get; }
 
     /// <summary><c>layer.name</c>, unique within a model, e.g. <c>dense0.weight</c>.</summary>
@@ -45,5 +36,5 @@ public sealed class Parameter
     /// dLoss/dValue from the last backward pass (overwritten, not accumulated); zeros before the
     /// first. Allocated on first use, so replicas that only predict never hold gradient memory.
     /// </summary>
-    public Tensor Gradient => _gradient ??= new Tensor(Value.Rows, Value.Columns);
+    public Tensor Gradient => _gradient ??= new Tensor(Value.Shape);
 }

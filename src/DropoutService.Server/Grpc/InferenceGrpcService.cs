@@ -19,7 +19,7 @@ public sealed class InferenceGrpcService(Predictor predictor, IOptions<LimitsOpt
         var target = Resolve(request.ModelId, request.Version, context);
         CheckRows(request.Inputs, "inputs");
         var v = new Violations();
-        var inputs = TensorMapper.ToEngine(request.Inputs, "inputs", target.InputSize, v);
+        var inputs = TensorMapper.ToEngine(request.Inputs, "inputs", target.InputShape, v);
         v.Check(request.McSamples >= 0, "mc_samples", $"must be 0 (evaluation) or a number of Monte-Carlo samples, got {request.McSamples}");
         CheckEncoding(request.OutputEncoding, "output_encoding", v);
         v.ThrowIfAny();
@@ -32,7 +32,7 @@ public sealed class InferenceGrpcService(Predictor predictor, IOptions<LimitsOpt
         var target = Resolve(request.ModelId, request.Version, context);
         CheckRows(request.Inputs, "inputs");
         var v = new Violations();
-        var inputs = TensorMapper.ToEngine(request.Inputs, "inputs", target.InputSize, v);
+        var inputs = TensorMapper.ToEngine(request.Inputs, "inputs", target.InputShape, v);
         var mode = MapMode(request.Mode, "mode", v);
         CheckEncoding(request.OutputEncoding, "output_encoding", v);
         v.ThrowIfAny();
@@ -45,7 +45,7 @@ public sealed class InferenceGrpcService(Predictor predictor, IOptions<LimitsOpt
         var target = Resolve(request.ModelId, request.Version, context);
         CheckRows(request.Inputs, "inputs");
         var v = new Violations();
-        var inputs = TensorMapper.ToEngine(request.Inputs, "inputs", target.InputSize, v);
+        var inputs = TensorMapper.ToEngine(request.Inputs, "inputs", target.InputShape, v);
         var mode = MapMode(request.Mode, "mode", v);
         CheckEncoding(request.OutputEncoding, "output_encoding", v);
         EngineTensor? outputGradients = null;

@@ -1,4 +1,5 @@
 using DropoutService.Engine.Models;
+using DropoutService.Engine.Tensors;
 
 namespace DropoutService.Server.Inference;
 
@@ -20,7 +21,10 @@ public sealed class InferenceTarget
 
     public ModelSpec Spec => Inference.Model.Spec;
 
-    /// <summary>Features per input row.</summary>
+    /// <summary>The shape of one input sample (without the batch dimension), e.g. [64] or [1, 28, 28].</summary>
+    public TensorShape InputShape => Inference.Model.InputShape;
+
+    /// <summary>Features per input row: the number of elements of <see cref="InputShape"/>.</summary>
     public int InputSize => Inference.Model.InputSize;
 
     /// <summary>Features per output row (classes, for a classifier).</summary>

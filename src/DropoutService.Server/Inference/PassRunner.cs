@@ -82,7 +82,7 @@ internal static class PassRunner
             {
                 if (s.Request.Activations is { } activations)
                 {
-                    var layerOutput = activations[l] ??= new Tensor(s.Request.Rows, x.Columns);
+                    var layerOutput = activations[l] ??= new Tensor(x.Shape.Sample.WithBatch(s.Request.Rows));
                     CopyRows(x, s.PassRow, layerOutput, s.RequestRow, s.Rows);
                 }
             }
@@ -112,7 +112,7 @@ internal static class PassRunner
             r.PredictiveEntropy = model.Spec.IsClassifier ? new float[r.Rows] : null;
             return;
         }
-        r.Outputs = new Tensor(r.Rows, model.OutputSize);
+        r.Outputs = new Tensor(model.OutputShape.WithBatch(r.Rows));
         r.Activations = r.WantsActivations ? new Tensor?[model.Layers.Count] : null;
     }
 

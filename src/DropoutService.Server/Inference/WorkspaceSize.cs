@@ -1,4 +1,4 @@
-using DropoutService.Engine.Layers;
+using DropoutService.Engine.Layers.Dropout;
 using DropoutService.Engine.Models;
 
 namespace DropoutService.Server.Inference;
@@ -15,7 +15,8 @@ internal sealed class WorkspaceSize
         foreach (var layer in model.Layers)
         {
             // Every layer keeps its output; dropout also keeps one mask bit per element.
-            perRow += 4L * layer.OutputSize + (layer is DropoutLayer ? (layer.OutputSize + 63) / 64 * 8 : 0);
+            long outputs = layer.OutputShape.Length;
+            perRow += 4 * outputs + (layer is DropoutLayer ? (outputs + 63) / 64 * 8 : 0);
         }
         PerRow = perRow;
         InputRow = 4L * model.InputSize;

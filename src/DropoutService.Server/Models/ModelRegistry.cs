@@ -211,20 +211,8 @@ public sealed class ModelRegistry
         }
     }
 
-    public static long CountParameters(ModelSpec spec)
-    {
-        long total = 0;
-        long inputs = spec.InputSize;
-        foreach (var layer in spec.Layers)
-        {
-            if (layer.Kind == LayerKind.Dense)
-            {
-                total += (inputs + 1) * Math.Max(0, layer.Units);
-                inputs = layer.Units;
-            }
-        }
-        return total;
-    }
+    /// <summary>Trainable scalars of a valid spec, counted by the engine from each layer type's declared parameters.</summary>
+    public static long CountParameters(ModelSpec spec) => ModelLayout.For(spec).ParameterCount;
 
     private VersionRecord PublishLocked(ModelEntry entry, Model model, OptimizerState? optimizer, VersionSource source, long parent, TrainingMetadata metadata)
     {
