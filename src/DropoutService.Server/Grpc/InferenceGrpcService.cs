@@ -106,7 +106,7 @@ public sealed class InferenceGrpcService(Predictor predictor, IOptions<LimitsOpt
     // Before mapping, so an oversized batch is refused without allocating it.
     private void CheckRows(Api.V1.Tensor? tensor, string field)
     {
-        if (tensor is not null && tensor.Shape.Count == 2 && tensor.Shape[0] > limits.Value.MaxBatchRows)
+        if (tensor is not null && tensor.Shape.Count >= 2 && tensor.Shape[0] > limits.Value.MaxBatchRows)
         {
             throw ServiceException.ResourceExhausted($"{field} has {tensor.Shape[0]} rows; the limit is {limits.Value.MaxBatchRows} (Limits:MaxBatchRows).");
         }
