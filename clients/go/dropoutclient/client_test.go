@@ -185,6 +185,16 @@ func TestScenario(t *testing.T) {
 		t.Logf("accuracy %.4f", acc)
 	})
 
+	t.Run("ServerInfoReportsBatching", func(t *testing.T) {
+		info, err := client.ServerInfo(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !info.GetBatching().GetEnabled() || info.GetBatching().GetMaxBatchRows() <= 0 || info.GetLimits().GetMaxMemoryBytes() <= 0 {
+			t.Fatalf("batching %v, max memory %d", info.GetBatching(), info.GetLimits().GetMaxMemoryBytes())
+		}
+	})
+
 	t.Run("MonteCarloPredict", func(t *testing.T) {
 		p, err := client.Predict(ctx, id, xTest.Slice(0, 16), dc.PredictOptions{MCSamples: 30, Seed: 11})
 		if err != nil {

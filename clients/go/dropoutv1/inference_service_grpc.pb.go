@@ -19,10 +19,12 @@ const _ = grpc.SupportPackageIsVersion7
 type InferenceServiceClient interface {
 	// Predicts a batch in evaluation mode, or with Monte-Carlo dropout when mc_samples > 0.
 	// Errors: INVALID_ARGUMENT (shape, NaN/Inf, empty batch), NOT_FOUND (model or version),
-	// RESOURCE_EXHAUSTED (max batch rows, max MC samples).
+	// RESOURCE_EXHAUSTED (max batch rows, max MC samples, batching queue full, memory budget),
+	// DEADLINE_EXCEEDED / CANCELLED (the call's deadline passed or it was cancelled: the work
+	// stops, and a batched call leaves its batch without affecting the others).
 	Predict(ctx context.Context, in *PredictRequest, opts ...grpc.CallOption) (*PredictResponse, error)
 	// One forward pass in the given mode with dropout masks keyed by `seed`. Stateless: the same
-	// version, inputs, mode and seed always give the same outputs.
+	// version, inputs, mode and seed always give the same outputs. Errors as for Predict.
 	Forward(ctx context.Context, in *ForwardRequest, opts ...grpc.CallOption) (*ForwardResponse, error)
 	// Recomputes the forward pass of the same (version, inputs, mode, seed) and back-propagates
 	// output gradients (or the loss against targets): returns input gradients and every
@@ -71,10 +73,12 @@ func (c *inferenceServiceClient) Backward(ctx context.Context, in *BackwardReque
 type InferenceServiceServer interface {
 	// Predicts a batch in evaluation mode, or with Monte-Carlo dropout when mc_samples > 0.
 	// Errors: INVALID_ARGUMENT (shape, NaN/Inf, empty batch), NOT_FOUND (model or version),
-	// RESOURCE_EXHAUSTED (max batch rows, max MC samples).
+	// RESOURCE_EXHAUSTED (max batch rows, max MC samples, batching queue full, memory budget),
+	// DEADLINE_EXCEEDED / CANCELLED (the call's deadline passed or it was cancelled: the work
+	// stops, and a batched call leaves its batch without affecting the others).
 	Predict(context.Context, *PredictRequest) (*PredictResponse, error)
 	// One forward pass in the given mode with dropout masks keyed by `seed`. Stateless: the same
-	// version, inputs, mode and seed always give the same outputs.
+	// version, inputs, mode and seed always give the same outputs. Errors as for Predict.
 	Forward(context.Context, *ForwardRequest) (*ForwardResponse, error)
 	// Recomputes the forward pass of the same (version, inputs, mode, seed) and back-propagates
 	// output gradients (or the loss against targets): returns input gradients and every

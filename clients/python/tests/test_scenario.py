@@ -129,6 +129,22 @@ class DigitsScenarioTests(unittest.TestCase):
         for prob_row in rows(pred.probabilities):
             self.assertAlmostEqual(sum(prob_row), 1.0, places=4)
 
+    def test_05b_concurrent_mc_predicts_are_batched_yet_equal_to_alone(self):
+        # The server batches concurrent calls; each caller still gets exactly its own answer.
+        from concurrent.futures import ThreadPoolExecutor
+
+        info = self.client.server_info()
+        self.assertTrue(info.batching.enabled)
+        self.assertGreater(info.batching.max_batch_rows, 0)
+        self.assertGreater(info.limits.max_memory_bytes, 0)
+        calls = [(self.x_test[i:i + 1 + i % 3], 100 + i % 4) for i in range(24)]
+        alone = [self.client.predict(self.model_id, x, mc_samples=8, seed=seed) for x, seed in calls]
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            together = list(pool.map(lambda c: self.client.predict(self.model_id, c[0], mc_samples=8, seed=c[1]), calls))
+        for a, b in zip(alone, together):
+            self.assertEqual(rows(a.probabilities), rows(b.probabilities))
+            self.assertEqual(rows(a.standard_deviation), rows(b.standard_deviation))
+
     def test_06_backward_matches_finite_differences(self):
         # A small smooth model (tanh, so no ReLU kink can fall inside a finite-difference step)
         # with dropout active: Train mode with a fixed seed repeats the masks on every call, so

@@ -14,6 +14,19 @@ public static class Blas
     /// <summary>The managed SIMD backend (always available).</summary>
     public static IBlas Managed => ManagedBlas.Instance;
 
+    /// <summary>
+    /// Products for inference over <paramref name="backend"/>: a dense forward (no operand
+    /// transposed) computes every output row the way the batch-1 GEMV does, one fused multiply-add
+    /// chain per element, reading the weights in place. A row's result is then bitwise the same
+    /// whatever other rows share its batch (and the same as predicting it alone). Transposed
+    /// products (backward) use <paramref name="backend"/>.
+    /// </summary>
+    public static IBlas RowStable(IBlas backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        return backend is RowStableBlas ? backend : new RowStableBlas(backend, Environment.ProcessorCount);
+    }
+
     private static IBlas Select()
     {
         string? forced = Environment.GetEnvironmentVariable(BackendVariable)?.Trim().ToLowerInvariant();

@@ -22,6 +22,15 @@ public readonly record struct ForwardPass(ForwardMode Mode, ulong Seed = 0, long
     /// <summary>A deterministic evaluation pass.</summary>
     public static ForwardPass Eval => new(ForwardMode.Eval);
 
+    /// <summary>
+    /// Per-request mask keys for a batch stacked from independent requests: consecutive blocks
+    /// covering every input row in order, each drawing its dropout masks as if its request ran
+    /// alone (see <see cref="MaskBlock"/>); <see cref="Seed"/> is then unused. Empty (the
+    /// default): every row uses <see cref="Seed"/>. Backward regenerates the same masks, so the
+    /// blocks must not change between a forward pass and its backward.
+    /// </summary>
+    public ReadOnlyMemory<MaskBlock> Blocks { get; init; }
+
     /// <summary>True when dropout layers must drop units in this pass.</summary>
     public bool DropoutActive => Mode is ForwardMode.Train or ForwardMode.McDropout;
 

@@ -5,6 +5,8 @@ namespace DropoutService.Engine.Layers;
 /// <summary>A trainable tensor of a layer and the gradient the last backward pass wrote for it.</summary>
 public sealed class Parameter
 {
+    private Tensor? _gradient;
+
     /// <summary>Creates a parameter; the gradient starts as zeros of the same shape.</summary>
     public Parameter(string layerName, string name, ParameterKind kind, Tensor value)
     {
@@ -13,7 +15,6 @@ public sealed class Parameter
         Name = name;
         Kind = kind;
         Value = value;
-        Gradient = new Tensor(value.Shape);
     }
 
     /// <summary>The owning layer's name, e.g. <c>dense0</c>.</summary>
@@ -31,6 +32,9 @@ public sealed class Parameter
     /// <summary>The values. Shared, read-only, between replicas of one model version.</summary>
     public Tensor Value { get; }
 
-    /// <summary>dLoss/dValue from the last backward pass (overwritten, not accumulated).</summary>
-    public Tensor Gradient { get; }
+    /// <summary>
+    /// dLoss/dValue from the last backward pass (overwritten, not accumulated); zeros before the
+    /// first. Allocated on first use, so replicas that only predict never hold gradient memory.
+    /// </summary>
+    public Tensor Gradient => _gradient ??= new Tensor(Value.Shape);
 }

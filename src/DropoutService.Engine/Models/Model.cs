@@ -212,13 +212,26 @@ public sealed class Model
     public Model Replicate()
     {
         Volatile.Write(ref _buffersShared, true);
-        return Rebuild(t => t, buffersShared: true);
+        return Rebuild(t => t, buffersShared: true, Blas);
+    }
+
+    /// <summary>
+    /// Another instance over the same parameter and buffer values (read-only sharing), with its own
+    /// workspaces and its matrix products through <paramref name="blas"/> (for instance
+    /// <see cref="Kernels.Blas.RowStable"/> for inference replicas). As with <see cref="Replicate"/>,
+    /// neither this model nor the replica can update buffers from now on.
+    /// </summary>
+    public Model ReplicateWith(IBlas blas)
+    {
+        ArgumentNullException.ThrowIfNull(blas);
+        Volatile.Write(ref _buffersShared, true);
+        return Rebuild(t => t, buffersShared: true, blas);
     }
 
     /// <summary>An independent deep copy: same values, own parameters, buffers and workspaces; it can update its buffers.</summary>
-    public Model Clone() => Rebuild(t => t.Clone(), buffersShared: false);
+    public Model Clone() => Rebuild(t => t.Clone(), buffersShared: false, Blas);
 
-    private Model Rebuild(Func<Tensor, Tensor> value, bool buffersShared)
+    private Model Rebuild(Func<Tensor, Tensor> value, bool buffersShared, IBlas blas)
     {
         var layers = new ILayer[_layers.Length];
         for (int i = 0; i < layers.Length; i++)
@@ -227,9 +240,9 @@ public sealed class Model
             layers[i] = Layout.Layers[i].Build(
                 source.Parameters.Select(p => value(p.Value)).ToArray(),
                 source.Buffers.Select(b => value(b.Value)).ToArray(),
-                Blas);
+                blas);
         }
-        return new Model(Layout, layers, Blas, buffersShared);
+        return new Model(Layout, layers, blas, buffersShared);
     }
 
     private Tensor ShapedInput(Tensor input)

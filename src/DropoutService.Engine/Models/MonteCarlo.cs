@@ -10,9 +10,28 @@ public static class MonteCarlo
     /// <summary>
     /// Runs <paramref name="samples"/> passes in <see cref="ForwardMode.McDropout"/> mode; sample s
     /// uses the mask key (<paramref name="seed"/>, step s), so results are reproducible.
-    /// <paramref name="cancellationToken"/> is checked before every sample (and every layer).
+    /// <paramref name="cancellationToken"/> is checked before each sample and each layer.
     /// </summary>
-    public static MonteCarloPrediction Predict(Model model, Tensor input, int samples, ulong seed, CancellationToken cancellationToken = default)
+    public static MonteCarloPrediction Predict(Model model, Tensor input, int samples, ulong seed, CancellationToken cancellationToken = default) =>
+        Run(model, input, samples, new ForwardPass(ForwardMode.McDropout, seed), cancellationToken);
+
+    /// <summary>
+    /// Monte-Carlo prediction of a batch stacked from independent requests: the rows of each
+    /// <see cref="MaskBlock"/> get the masks of that block's seed, so every request's rows come out
+    /// exactly as <see cref="Predict(Model, Tensor, int, ulong, CancellationToken)"/> of that request
+    /// alone would give them (row results never depend on other rows: with
+    /// <see cref="Kernels.Blas.RowStable"/> products, bit for bit).
+    /// </summary>
+    public static MonteCarloPrediction Predict(Model model, Tensor input, int samples, ReadOnlyMemory<MaskBlock> blocks, CancellationToken cancellationToken = default)
+    {
+        if (blocks.IsEmpty)
+        {
+            throw new ArgumentException("At least one mask block is needed.", nameof(blocks));
+        }
+        return Run(model, input, samples, new ForwardPass(ForwardMode.McDropout) { Blocks = blocks }, cancellationToken);
+    }
+
+    private static MonteCarloPrediction Run(Model model, Tensor input, int samples, ForwardPass template, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
         int n = input.Rows, outputs = model.OutputSize;
@@ -23,7 +42,7 @@ public static class MonteCarlo
         for (int s = 0; s < samples; s++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var output = model.Forward(input, new ForwardPass(ForwardMode.McDropout, seed, s), cancellationToken);
+            var output = model.Forward(input, template with { Step = s }, cancellationToken);
             for (int r = 0; r < n; r++)
             {
                 ReadOnlySpan<float> row = output.Row(r);

@@ -1,119 +1,52 @@
 using DropoutService.Api.V1;
 using DropoutService.Engine.Losses;
 using DropoutService.Server.Errors;
+using DropoutService.Server.Inference;
 using DropoutService.Server.Mapping;
-using DropoutService.Server.Models;
 using DropoutService.Server.Options;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using EngineMonteCarlo = DropoutService.Engine.Models.MonteCarlo;
-using EngineTensor = DropoutService.Engine.Tensors.Tensor;
-using ForwardPass = DropoutService.Engine.Layers.ForwardPass;
 using EngineMode = DropoutService.Engine.Layers.ForwardMode;
+using EngineTensor = DropoutService.Engine.Tensors.Tensor;
 
 namespace DropoutService.Server.Grpc;
 
-/// <summary>dropout.v1.InferenceService: every call rents a replica of an immutable version.</summary>
-public sealed class InferenceGrpcService(ModelRegistry registry, IOptions<LimitsOptions> limits) : InferenceService.InferenceServiceBase
+/// <summary>dropout.v1.InferenceService: validate, map, call the <see cref="Predictor"/>, map back.</summary>
+public sealed class InferenceGrpcService(Predictor predictor, IOptions<LimitsOptions> limits) : InferenceService.InferenceServiceBase
 {
-    public override Task<PredictResponse> Predict(PredictRequest request, ServerCallContext context)
+    public override async Task<PredictResponse> Predict(PredictRequest request, ServerCallContext context)
     {
-        var (record, loaded) = Resolve(request.ModelId, request.Version, context);
-        var prototype = loaded.Prototype;
-        var v = new Violations();
+        var target = Resolve(request.ModelId, request.Version, context);
         CheckRows(request.Inputs, "inputs");
-        var inputs = TensorMapper.ToEngine(request.Inputs, "inputs", prototype.InputShape, v);
+        var v = new Violations();
+        var inputs = TensorMapper.ToEngine(request.Inputs, "inputs", target.InputShape, v);
         v.Check(request.McSamples >= 0, "mc_samples", $"must be 0 (evaluation) or a number of Monte-Carlo samples, got {request.McSamples}");
         CheckEncoding(request.OutputEncoding, "output_encoding", v);
         v.ThrowIfAny();
-        if (request.McSamples > limits.Value.MaxMcSamples)
-        {
-            throw ServiceException.ResourceExhausted($"mc_samples {request.McSamples} exceeds the limit {limits.Value.MaxMcSamples} (Limits:MaxMcSamples).");
-        }
-        var encoding = request.OutputEncoding;
-        int rows = inputs!.Rows, outputs = prototype.OutputSize;
-        bool classifier = prototype.Spec.IsClassifier;
-        var response = new PredictResponse { Version = record.Number };
-        var replica = loaded.Pool.Rent();
-        try
-        {
-            if (request.McSamples == 0)
-            {
-                var logits = replica.Predict(inputs);
-                response.Outputs = TensorMapper.FromEngine(logits, encoding);
-                if (classifier)
-                {
-                    var probabilities = new float[logits.Length];
-                    Softmax.Rows(logits.Span, probabilities, outputs);
-                    response.Probabilities = TensorMapper.FromEngine(probabilities, rows, outputs, encoding);
-                    AddClassIds(response, probabilities, rows, outputs);
-                }
-            }
-            else
-            {
-                var mc = EngineMonteCarlo.Predict(replica, inputs, request.McSamples, request.Seed);
-                response.StandardDeviation = TensorMapper.FromEngine(mc.StandardDeviation, encoding);
-                if (classifier)
-                {
-                    response.Probabilities = TensorMapper.FromEngine(mc.Mean, encoding);
-                    AddClassIds(response, mc.Mean.Span, rows, outputs);
-                    if (mc.PredictiveEntropy is not null)
-                    {
-                        response.PredictiveEntropy.AddRange(mc.PredictiveEntropy);
-                    }
-                }
-                else
-                {
-                    response.Outputs = TensorMapper.FromEngine(mc.Mean, encoding);
-                }
-            }
-        }
-        finally
-        {
-            loaded.Pool.Return(replica);
-        }
-        return Task.FromResult(response);
+        var prediction = await predictor.PredictAsync(target, inputs!, request.McSamples, request.Seed, context.CancellationToken);
+        return InferenceMapper.ToApi(prediction, request.OutputEncoding);
     }
 
-    public override Task<ForwardResponse> Forward(ForwardRequest request, ServerCallContext context)
+    public override async Task<ForwardResponse> Forward(ForwardRequest request, ServerCallContext context)
     {
-        var (record, loaded) = Resolve(request.ModelId, request.Version, context);
-        var v = new Violations();
+        var target = Resolve(request.ModelId, request.Version, context);
         CheckRows(request.Inputs, "inputs");
-        var inputs = TensorMapper.ToEngine(request.Inputs, "inputs", loaded.Prototype.InputShape, v);
-        var pass = new ForwardPass(MapMode(request.Mode, "mode", v), request.Seed, 0);
+        var v = new Violations();
+        var inputs = TensorMapper.ToEngine(request.Inputs, "inputs", target.InputShape, v);
+        var mode = MapMode(request.Mode, "mode", v);
         CheckEncoding(request.OutputEncoding, "output_encoding", v);
         v.ThrowIfAny();
-        var response = new ForwardResponse { Version = record.Number };
-        var replica = loaded.Pool.Rent();
-        try
-        {
-            var x = inputs!;
-            foreach (var layer in replica.Layers)
-            {
-                x = layer.Forward(x, pass);
-                if (request.IncludeActivations)
-                {
-                    response.Activations.Add(new LayerActivation { Layer = layer.Name, Output = TensorMapper.FromEngine(x, request.OutputEncoding) });
-                }
-            }
-            response.Outputs = TensorMapper.FromEngine(x, request.OutputEncoding);
-        }
-        finally
-        {
-            loaded.Pool.Return(replica);
-        }
-        return Task.FromResult(response);
+        var result = await predictor.ForwardAsync(target, inputs!, mode, request.Seed, request.IncludeActivations, context.CancellationToken);
+        return InferenceMapper.ToApi(result, request.OutputEncoding);
     }
 
     public override Task<BackwardResponse> Backward(BackwardRequest request, ServerCallContext context)
     {
-        var (record, loaded) = Resolve(request.ModelId, request.Version, context);
-        var prototype = loaded.Prototype;
-        var v = new Violations();
+        var target = Resolve(request.ModelId, request.Version, context);
         CheckRows(request.Inputs, "inputs");
-        var inputs = TensorMapper.ToEngine(request.Inputs, "inputs", prototype.InputShape, v);
-        var pass = new ForwardPass(MapMode(request.Mode, "mode", v), request.Seed, 0);
+        var v = new Violations();
+        var inputs = TensorMapper.ToEngine(request.Inputs, "inputs", target.InputShape, v);
+        var mode = MapMode(request.Mode, "mode", v);
         CheckEncoding(request.OutputEncoding, "output_encoding", v);
         EngineTensor? outputGradients = null;
         Targets? targets = null;
@@ -122,14 +55,14 @@ public sealed class InferenceGrpcService(ModelRegistry registry, IOptions<Limits
             switch (request.UpstreamCase)
             {
                 case BackwardRequest.UpstreamOneofCase.OutputGradients:
-                    outputGradients = TensorMapper.ToEngine(request.OutputGradients, "output_gradients", prototype.OutputSize, v);
+                    outputGradients = TensorMapper.ToEngine(request.OutputGradients, "output_gradients", target.OutputSize, v);
                     if (outputGradients is not null)
                     {
                         v.Check(outputGradients.Rows == inputs.Rows, "output_gradients.shape", $"shape mismatch: needs {inputs.Rows} rows (one per input row), got {outputGradients.Rows}");
                     }
                     break;
                 case BackwardRequest.UpstreamOneofCase.Targets:
-                    var (ids, values) = TargetsMapper.ToEngine(request.Targets.ClassIds, request.Targets.Values, inputs.Rows, prototype.Spec, prototype.OutputSize,
+                    var (ids, values) = TargetsMapper.ToEngine(request.Targets.ClassIds, request.Targets.Values, inputs.Rows, target.Spec, target.OutputSize,
                         "targets.class_ids", "targets.values", v);
                     if (ids is not null || values is not null)
                     {
@@ -142,30 +75,8 @@ public sealed class InferenceGrpcService(ModelRegistry registry, IOptions<Limits
             }
         }
         v.ThrowIfAny();
-        var encoding = request.OutputEncoding;
-        var response = new BackwardResponse { Version = record.Number };
-        var replica = loaded.Pool.Rent();
-        try
-        {
-            var outputs = replica.Forward(inputs!, pass);
-            response.Outputs = TensorMapper.FromEngine(outputs, encoding);
-            if (targets is not null)
-            {
-                outputGradients = new EngineTensor(outputs.Rows, outputs.Columns);
-                response.Loss = replica.Loss.Compute(outputs, targets, outputGradients);
-            }
-            var inputGradients = replica.Backward(outputGradients!);
-            response.InputGradients = TensorMapper.FromEngine(inputGradients, encoding);
-            foreach (var p in replica.Parameters)
-            {
-                response.ParameterGradients.Add(new ParameterGradient { Layer = p.LayerName, Name = p.Name, Gradient = TensorMapper.FromEngine(p.Gradient, encoding) });
-            }
-        }
-        finally
-        {
-            loaded.Pool.Return(replica);
-        }
-        return Task.FromResult(response);
+        var result = predictor.Backward(target, inputs!, mode, request.Seed, outputGradients, targets, context.CancellationToken);
+        return Task.FromResult(InferenceMapper.ToApi(result, request.OutputEncoding));
     }
 
     internal static EngineMode MapMode(Api.V1.ForwardMode mode, string field, Violations v)
@@ -184,14 +95,15 @@ public sealed class InferenceGrpcService(ModelRegistry registry, IOptions<Limits
         }
     }
 
-    private (VersionRecord, LoadedVersion) Resolve(string modelId, long version, ServerCallContext context)
+    private InferenceTarget Resolve(string modelId, long version, ServerCallContext context)
     {
         context.Annotate(modelId);
-        var resolved = registry.Resolve(modelId, version);
-        context.Annotate(modelId, resolved.Record.Number);
-        return resolved;
+        var target = predictor.Resolve(modelId, version);
+        context.Annotate(modelId, target.Version);
+        return target;
     }
 
+    // Before mapping, so an oversized batch is refused without allocating it.
     private void CheckRows(Api.V1.Tensor? tensor, string field)
     {
         if (tensor is not null && tensor.Shape.Count >= 2 && tensor.Shape[0] > limits.Value.MaxBatchRows)
@@ -202,21 +114,4 @@ public sealed class InferenceGrpcService(ModelRegistry registry, IOptions<Limits
 
     private static void CheckEncoding(TensorEncoding encoding, string field, Violations v) =>
         v.Check(Enum.IsDefined(encoding), field, $"unknown tensor encoding {(int)encoding}");
-
-    private static void AddClassIds(PredictResponse response, ReadOnlySpan<float> probabilities, int rows, int columns)
-    {
-        for (int r = 0; r < rows; r++)
-        {
-            var row = probabilities.Slice(r * columns, columns);
-            int best = 0;
-            for (int c = 1; c < columns; c++)
-            {
-                if (row[c] > row[best])
-                {
-                    best = c;
-                }
-            }
-            response.ClassIds.Add(best);
-        }
-    }
 }

@@ -3,9 +3,11 @@ using System.Text;
 using DropoutService.Api.V1;
 using DropoutService.Engine.Kernels;
 using DropoutService.Server.Errors;
+using DropoutService.Server.Inference;
 using DropoutService.Server.Mapping;
 using DropoutService.Server.Models;
 using DropoutService.Server.Options;
+using DropoutService.Server.Resources;
 using DropoutService.Server.Training;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
@@ -13,7 +15,8 @@ using Microsoft.Extensions.Options;
 namespace DropoutService.Server.Grpc;
 
 /// <summary>dropout.v1.ModelService: validate, call the registry, map back.</summary>
-public sealed class ModelGrpcService(ModelRegistry registry, TrainingSlots slots, IOptions<LimitsOptions> limits) : ModelService.ModelServiceBase
+public sealed class ModelGrpcService(ModelRegistry registry, TrainingSlots slots, Predictor predictor, MemoryBudget budget,
+    IOptions<LimitsOptions> limits, IOptions<InferenceOptions> inference) : ModelService.ModelServiceBase
 {
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 1000;
@@ -79,7 +82,7 @@ public sealed class ModelGrpcService(ModelRegistry registry, TrainingSlots slots
     {
         var l = limits.Value;
         var blas = Blas.Default;
-        return Task.FromResult(new GetServerInfoResponse
+        var response = new GetServerInfoResponse
         {
             ServerVersion = ServerVersion,
             BlasBackend = blas.Name,
@@ -98,8 +101,16 @@ public sealed class ModelGrpcService(ModelRegistry registry, TrainingSlots slots
                 MaxDatasetBytes = l.MaxDatasetBytes,
                 MaxEpochs = l.MaxEpochs,
                 MaxLayers = l.MaxLayers,
+                MaxMemoryBytes = budget.Capacity,
             },
-        });
+            Batching = InfoMapper.ToApi(predictor.DefaultBatching),
+            MemoryInUseBytes = budget.InUse,
+        };
+        foreach (var id in inference.Value.Batching.Models.Keys.Select(k => k.ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal))
+        {
+            response.ModelBatching.Add(new ModelBatchingSettings { ModelId = id, Settings = InfoMapper.ToApi(predictor.BatchingFor(id)) });
+        }
+        return Task.FromResult(response);
     }
 
     public static string ServerVersion { get; } =

@@ -1,9 +1,11 @@
 using DropoutService.Server.Grpc;
+using DropoutService.Server.Inference;
 using DropoutService.Server.Models;
 using DropoutService.Server.Options;
 using DropoutService.Server.Storage;
 using DropoutService.Server.Storage.Directory;
 using DropoutService.Server.Storage.Postgres;
+using DropoutService.Server.Resources;
 using Grpc.AspNetCore.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -13,12 +15,13 @@ namespace DropoutService.Server.Hosting;
 /// <summary>Registration of the server's options and services.</summary>
 public static class ServiceCollectionExtensions
 {
-    /// <summary>Binds Server, Store and Limits from configuration, validated when the host starts.</summary>
+    /// <summary>Binds Server, Store, Limits and Inference from configuration, validated when the host starts.</summary>
     public static IServiceCollection AddDropoutOptions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ServerOptions>().Bind(configuration.GetSection(ServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<JobsOptions>().Bind(configuration.GetSection(JobsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DatasetsOptions>().Bind(configuration.GetSection(DatasetsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) =>
@@ -26,7 +29,7 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>gRPC with the call interceptor and message limits, health, reflection, the registry and its helpers.</summary>
+    /// <summary>gRPC with the call interceptor and message limits, health, reflection, the registry and its helpers, the predictor and the memory budget.</summary>
     public static IServiceCollection AddDropoutServices(this IServiceCollection services)
     {
         services.AddGrpc(o =>
@@ -51,6 +54,9 @@ public static class ServiceCollectionExtensions
         }).AddCheck<ServingHealthCheck>(ServingHealthCheck.Name);
         services.AddSingleton<ServerLifetime>();
         services.AddDropoutStore();
+        services.AddSingleton<MemoryBudget>();
+        services.AddSingleton<InferenceMetrics>();
+        services.AddSingleton<Predictor>();
         services.AddHostedService<StoreLifecycleService>();
         services.AddDropoutTraining();
         return services;

@@ -44,6 +44,14 @@ public sealed class LimitsOptions
     [Range(1, 10_000)]
     public int MaxUploadedDatasets { get; set; } = 8;
 
+    /// <summary>
+    /// Working memory shared by all requests (activations of Predict/Forward/Backward, training
+    /// buffers), bytes; work that would exceed it gets RESOURCE_EXHAUSTED before allocating.
+    /// 0 (the default): half of the memory available to the process (the container limit, if any).
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long MaxMemoryBytes { get; set; }
+
     /// <summary>Most epochs of one Train call.</summary>
     [Range(1, 10_000_000)]
     public int MaxEpochs { get; set; } = 10_000;

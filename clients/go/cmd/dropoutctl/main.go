@@ -146,14 +146,26 @@ func (a *app) info(ctx context.Context) error {
 		return err
 	}
 	lim := info.GetLimits()
+	b := info.GetBatching()
 	a.emit(map[string]interface{}{
 		"server_version": info.GetServerVersion(), "blas_backend": info.GetBlasBackend(),
 		"processor_count": info.GetProcessorCount(), "model_count": info.GetModelCount(),
 		"max_batch_rows": lim.GetMaxBatchRows(), "max_mc_samples": lim.GetMaxMcSamples(),
-	}, fmt.Sprintf("server %s, backend %s (%s), %d processors, %d models, max batch %d rows, max MC samples %d",
+		"max_memory_bytes": lim.GetMaxMemoryBytes(), "batching_enabled": b.GetEnabled(),
+		"batching_max_batch_rows": b.GetMaxBatchRows(), "batching_max_queue_delay_us": b.GetMaxQueueDelayUs(),
+	}, fmt.Sprintf("server %s, backend %s (%s), %d processors, %d models, max batch %d rows, max MC samples %d, "+
+		"memory budget %d bytes, batching %s (up to %d rows, queue delay %d us)",
 		info.GetServerVersion(), info.GetBlasBackend(), info.GetBlasDescription(), info.GetProcessorCount(),
-		info.GetModelCount(), lim.GetMaxBatchRows(), lim.GetMaxMcSamples()))
+		info.GetModelCount(), lim.GetMaxBatchRows(), lim.GetMaxMcSamples(), lim.GetMaxMemoryBytes(),
+		onOff(b.GetEnabled()), b.GetMaxBatchRows(), b.GetMaxQueueDelayUs()))
 	return nil
+}
+
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
 }
 
 type modelJSON struct {

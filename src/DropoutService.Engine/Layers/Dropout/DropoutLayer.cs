@@ -30,6 +30,8 @@ public sealed class DropoutLayer : Layer
     private bool _forwardStoredBits;
     private int _forwardRows;
     private DropoutMask _mask;
+    private ReadOnlyMemory<MaskBlock> _forwardBlocks;
+    private long _forwardStep;
 
     /// <summary>Creates the dropout layer; its index (part of the mask key) and name <c>dropout{index}</c> come from <paramref name="context"/>.</summary>
     /// <param name="context">The layer's build context.</param>
@@ -77,8 +79,20 @@ public sealed class DropoutLayer : Layer
             return input;
         }
 
-        _mask = new DropoutMask(pass.Seed, pass.Step, Index, Rate);
         var output = Tensor.Ensure(ref _output, input.Shape);
+        _forwardBlocks = pass.Blocks;
+        if (!pass.Blocks.IsEmpty)
+        {
+            // A stacked batch: each request's rows get that request's own masks. No bit mask is
+            // stored (a word could straddle two requests); backward regenerates the masks.
+            _forwardStep = pass.Step;
+            ApplyBlocks(input, output);
+            _forwardMasked = true;
+            _forwardStoredBits = false;
+            _forwardResult = output;
+            return output;
+        }
+        _mask = new DropoutMask(pass.Seed, pass.Step, Index, Rate);
         ulong[]? bits = null;
         if (StoreBitMask)
         {
@@ -111,11 +125,37 @@ public sealed class DropoutLayer : Layer
         {
             _runner.ApplyBits(_bits!, _mask.Scale, outputGradient.Memory, dx.Memory, Kernel, MaxDegreeOfParallelism);
         }
+        else if (!_forwardBlocks.IsEmpty)
+        {
+            ApplyBlocks(outputGradient, dx);
+        }
         else
         {
             // d(x·m·s)/dx = m·s: regenerating the mask and applying it to the gradient is forward's kernel itself.
             _runner.Apply(_mask, outputGradient.Memory, dx.Memory, null, Kernel, MaxDegreeOfParallelism);
         }
         return dx;
+    }
+
+    // Rows of block b are rows [FirstRow, FirstRow + Rows) of a request keyed by its own seed: the
+    // mask (seed, step, Index) at element indices counted from that request's first row.
+    private void ApplyBlocks(Tensor source, Tensor destination)
+    {
+        int columns = source.Columns, row = 0;
+        foreach (var block in _forwardBlocks.Span)
+        {
+            if (block.Rows < 1 || block.FirstRow < 0 || block.Rows > source.Rows - row || (long)(block.FirstRow + block.Rows) * columns > int.MaxValue)
+            {
+                throw new ArgumentException($"Mask block {block} does not fit the remaining {source.Rows - row} of {source.Rows} rows of {Name}'s input.", nameof(source));
+            }
+            var mask = new DropoutMask(block.Seed, _forwardStep, Index, Rate);
+            int start = row * columns, length = block.Rows * columns;
+            _runner.Apply(mask, source.Memory.Slice(start, length), destination.Memory.Slice(start, length), null, Kernel, MaxDegreeOfParallelism, block.FirstRow * columns);
+            row += block.Rows;
+        }
+        if (row != source.Rows)
+        {
+            throw new ArgumentException($"Mask blocks cover {row} rows but {Name}'s input has {source.Rows}.", nameof(source));
+        }
     }
 }

@@ -36,17 +36,23 @@ internal sealed class DropoutRunner : IThreadPoolWorkItem
     private ulong[]? _bits;
     private MaskKernel _kernel;
     private int _chunkLength;
+    private int _firstIndex;
 
-    /// <summary><see cref="DropoutKernels.Apply"/> over whole tensors; records the mask in <paramref name="bits"/> when it is not null.</summary>
-    public void Apply(in DropoutMask mask, Memory<float> source, Memory<float> destination, ulong[]? bits, MaskKernel kernel, int degree)
+    /// <summary>
+    /// <see cref="DropoutKernels.Apply"/> over whole tensors; records the mask in <paramref name="bits"/>
+    /// when it is not null (then <paramref name="firstIndex"/> must be a multiple of 64).
+    /// <paramref name="firstIndex"/> is the mask element index of <c>source[0]</c>.
+    /// </summary>
+    public void Apply(in DropoutMask mask, Memory<float> source, Memory<float> destination, ulong[]? bits, MaskKernel kernel, int degree, int firstIndex = 0)
     {
         if (source.Length < MinParallelLength || degree <= 1)
         {
-            DropoutKernels.Apply(mask, source.Span, destination.Span, 0, bits.AsSpan(), kernel);
+            DropoutKernels.Apply(mask, source.Span, destination.Span, firstIndex, bits.AsSpan(), kernel);
             return;
         }
         _fromBits = false;
         _mask = mask;
+        _firstIndex = firstIndex;
         Run(source, destination, bits, kernel, degree);
     }
 
@@ -60,6 +66,7 @@ internal sealed class DropoutRunner : IThreadPoolWorkItem
         }
         _fromBits = true;
         _scale = scale;
+        _firstIndex = 0;
         Run(source, destination, bits, kernel, degree);
     }
 
@@ -143,7 +150,7 @@ internal sealed class DropoutRunner : IThreadPoolWorkItem
         }
         else
         {
-            DropoutKernels.Apply(_mask, source, destination, start, bits, _kernel);
+            DropoutKernels.Apply(_mask, source, destination, _firstIndex + start, bits, _kernel);
         }
     }
 }

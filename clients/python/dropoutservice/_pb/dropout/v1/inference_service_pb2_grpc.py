@@ -7,7 +7,9 @@ from dropoutservice._pb.dropout.v1 import inference_service_pb2 as dropoutservic
 
 class InferenceServiceStub(object):
     """Runs models: predictions, and stateless forward/backward passes for clients that train
-    remotely. Calls read an immutable version and never wait for a training.
+    remotely. Calls read an immutable version and never wait for a training. Concurrent Predict
+    calls (and eval-mode Forward calls) on one version are batched into one forward pass by the
+    server's dynamic batcher; a row's result is bitwise the same as when it is computed alone.
     """
 
     def __init__(self, channel):
@@ -35,13 +37,17 @@ class InferenceServiceStub(object):
 
 class InferenceServiceServicer(object):
     """Runs models: predictions, and stateless forward/backward passes for clients that train
-    remotely. Calls read an immutable version and never wait for a training.
+    remotely. Calls read an immutable version and never wait for a training. Concurrent Predict
+    calls (and eval-mode Forward calls) on one version are batched into one forward pass by the
+    server's dynamic batcher; a row's result is bitwise the same as when it is computed alone.
     """
 
     def Predict(self, request, context):
         """Predicts a batch in evaluation mode, or with Monte-Carlo dropout when mc_samples > 0.
         Errors: INVALID_ARGUMENT (shape, NaN/Inf, empty batch), NOT_FOUND (model or version),
-        RESOURCE_EXHAUSTED (max batch rows, max MC samples).
+        RESOURCE_EXHAUSTED (max batch rows, max MC samples, batching queue full, memory budget),
+        DEADLINE_EXCEEDED / CANCELLED (the call's deadline passed or it was cancelled: the work
+        stops, and a batched call leaves its batch without affecting the others).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -49,7 +55,7 @@ class InferenceServiceServicer(object):
 
     def Forward(self, request, context):
         """One forward pass in the given mode with dropout masks keyed by `seed`. Stateless: the same
-        version, inputs, mode and seed always give the same outputs.
+        version, inputs, mode and seed always give the same outputs. Errors as for Predict.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -91,7 +97,9 @@ def add_InferenceServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class InferenceService(object):
     """Runs models: predictions, and stateless forward/backward passes for clients that train
-    remotely. Calls read an immutable version and never wait for a training.
+    remotely. Calls read an immutable version and never wait for a training. Concurrent Predict
+    calls (and eval-mode Forward calls) on one version are batched into one forward pass by the
+    server's dynamic batcher; a row's result is bitwise the same as when it is computed alone.
     """
 
     @staticmethod

@@ -6,6 +6,20 @@ from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Map
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class BatchingSettings(_message.Message):
+    __slots__ = ["enabled", "max_batch_rows", "max_concurrent_batches", "max_queue_delay_us", "max_queued_rows"]
+    ENABLED_FIELD_NUMBER: _ClassVar[int]
+    MAX_BATCH_ROWS_FIELD_NUMBER: _ClassVar[int]
+    MAX_CONCURRENT_BATCHES_FIELD_NUMBER: _ClassVar[int]
+    MAX_QUEUED_ROWS_FIELD_NUMBER: _ClassVar[int]
+    MAX_QUEUE_DELAY_US_FIELD_NUMBER: _ClassVar[int]
+    enabled: bool
+    max_batch_rows: int
+    max_concurrent_batches: int
+    max_queue_delay_us: int
+    max_queued_rows: int
+    def __init__(self, enabled: bool = ..., max_batch_rows: _Optional[int] = ..., max_queue_delay_us: _Optional[int] = ..., max_queued_rows: _Optional[int] = ..., max_concurrent_batches: _Optional[int] = ...) -> None: ...
+
 class CorruptVersion(_message.Message):
     __slots__ = ["reason", "version"]
     REASON_FIELD_NUMBER: _ClassVar[int]
@@ -55,22 +69,28 @@ class GetServerInfoRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GetServerInfoResponse(_message.Message):
-    __slots__ = ["active_trainings", "blas_backend", "blas_description", "limits", "model_count", "processor_count", "server_version"]
+    __slots__ = ["active_trainings", "batching", "blas_backend", "blas_description", "limits", "memory_in_use_bytes", "model_batching", "model_count", "processor_count", "server_version"]
     ACTIVE_TRAININGS_FIELD_NUMBER: _ClassVar[int]
+    BATCHING_FIELD_NUMBER: _ClassVar[int]
     BLAS_BACKEND_FIELD_NUMBER: _ClassVar[int]
     BLAS_DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     LIMITS_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_IN_USE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    MODEL_BATCHING_FIELD_NUMBER: _ClassVar[int]
     MODEL_COUNT_FIELD_NUMBER: _ClassVar[int]
     PROCESSOR_COUNT_FIELD_NUMBER: _ClassVar[int]
     SERVER_VERSION_FIELD_NUMBER: _ClassVar[int]
     active_trainings: int
+    batching: BatchingSettings
     blas_backend: str
     blas_description: str
     limits: ServerLimits
+    memory_in_use_bytes: int
+    model_batching: _containers.RepeatedCompositeFieldContainer[ModelBatchingSettings]
     model_count: int
     processor_count: int
     server_version: str
-    def __init__(self, server_version: _Optional[str] = ..., blas_backend: _Optional[str] = ..., blas_description: _Optional[str] = ..., processor_count: _Optional[int] = ..., limits: _Optional[_Union[ServerLimits, _Mapping]] = ..., model_count: _Optional[int] = ..., active_trainings: _Optional[int] = ...) -> None: ...
+    def __init__(self, server_version: _Optional[str] = ..., blas_backend: _Optional[str] = ..., blas_description: _Optional[str] = ..., processor_count: _Optional[int] = ..., limits: _Optional[_Union[ServerLimits, _Mapping]] = ..., model_count: _Optional[int] = ..., active_trainings: _Optional[int] = ..., batching: _Optional[_Union[BatchingSettings, _Mapping]] = ..., model_batching: _Optional[_Iterable[_Union[ModelBatchingSettings, _Mapping]]] = ..., memory_in_use_bytes: _Optional[int] = ...) -> None: ...
 
 class ListModelVersionsRequest(_message.Message):
     __slots__ = ["model_id"]
@@ -102,14 +122,23 @@ class ListModelsResponse(_message.Message):
     next_page_token: str
     def __init__(self, models: _Optional[_Iterable[_Union[_model_pb2.Model, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
+class ModelBatchingSettings(_message.Message):
+    __slots__ = ["model_id", "settings"]
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    SETTINGS_FIELD_NUMBER: _ClassVar[int]
+    model_id: str
+    settings: BatchingSettings
+    def __init__(self, model_id: _Optional[str] = ..., settings: _Optional[_Union[BatchingSettings, _Mapping]] = ...) -> None: ...
+
 class ServerLimits(_message.Message):
-    __slots__ = ["max_batch_rows", "max_concurrent_trainings", "max_dataset_bytes", "max_epochs", "max_layers", "max_mc_samples", "max_message_bytes", "max_models", "max_parameters_per_model"]
+    __slots__ = ["max_batch_rows", "max_concurrent_trainings", "max_dataset_bytes", "max_epochs", "max_layers", "max_mc_samples", "max_memory_bytes", "max_message_bytes", "max_models", "max_parameters_per_model"]
     MAX_BATCH_ROWS_FIELD_NUMBER: _ClassVar[int]
     MAX_CONCURRENT_TRAININGS_FIELD_NUMBER: _ClassVar[int]
     MAX_DATASET_BYTES_FIELD_NUMBER: _ClassVar[int]
     MAX_EPOCHS_FIELD_NUMBER: _ClassVar[int]
     MAX_LAYERS_FIELD_NUMBER: _ClassVar[int]
     MAX_MC_SAMPLES_FIELD_NUMBER: _ClassVar[int]
+    MAX_MEMORY_BYTES_FIELD_NUMBER: _ClassVar[int]
     MAX_MESSAGE_BYTES_FIELD_NUMBER: _ClassVar[int]
     MAX_MODELS_FIELD_NUMBER: _ClassVar[int]
     MAX_PARAMETERS_PER_MODEL_FIELD_NUMBER: _ClassVar[int]
@@ -119,7 +148,8 @@ class ServerLimits(_message.Message):
     max_epochs: int
     max_layers: int
     max_mc_samples: int
+    max_memory_bytes: int
     max_message_bytes: int
     max_models: int
     max_parameters_per_model: int
-    def __init__(self, max_message_bytes: _Optional[int] = ..., max_batch_rows: _Optional[int] = ..., max_parameters_per_model: _Optional[int] = ..., max_models: _Optional[int] = ..., max_concurrent_trainings: _Optional[int] = ..., max_mc_samples: _Optional[int] = ..., max_dataset_bytes: _Optional[int] = ..., max_epochs: _Optional[int] = ..., max_layers: _Optional[int] = ...) -> None: ...
+    def __init__(self, max_message_bytes: _Optional[int] = ..., max_batch_rows: _Optional[int] = ..., max_parameters_per_model: _Optional[int] = ..., max_models: _Optional[int] = ..., max_concurrent_trainings: _Optional[int] = ..., max_mc_samples: _Optional[int] = ..., max_dataset_bytes: _Optional[int] = ..., max_epochs: _Optional[int] = ..., max_layers: _Optional[int] = ..., max_memory_bytes: _Optional[int] = ...) -> None: ...
