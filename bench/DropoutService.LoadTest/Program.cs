@@ -30,7 +30,7 @@ if (options.TryGetValue("url", out var given))
 else
 {
     string store = Path.Combine(Path.GetTempPath(), "dropout-loadtest", Guid.NewGuid().ToString("N"));
-    app = ServerApp.Build(["--Server:Address=127.0.0.1", "--Server:Port=0", $"--Store:Path={store}", "--Serilog:MinimumLevel:Default=Warning"]);
+    app = ServerApp.Build(["--Server:Address=127.0.0.1", "--Server:Port=0", "--Metrics:Port=0", $"--Store:Path={store}", "--Serilog:MinimumLevel:Default=Warning"]);
     await app.StartAsync();
     url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 }

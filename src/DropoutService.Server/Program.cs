@@ -1,9 +1,12 @@
 using DropoutService.Server.Hosting;
+using DropoutService.Server.Security;
 
 if (HealthCheckCommand.IsRequested(args))
 {
     return await HealthCheckCommand.RunAsync(args);
 }
-
-await ServerApp.Build(args).RunAsync();
-return 0;
+if (KeyCommands.IsRequested(args))
+{
+    return KeyCommands.Run(args, Console.In, Console.Out, Console.Error);
+}
+return await ServerApp.RunAsync(args);

@@ -9,12 +9,15 @@ namespace DropoutService.Server.Hosting;
 /// <summary>Registration of the server's options and services.</summary>
 public static class ServiceCollectionExtensions
 {
-    /// <summary>Binds Server, Store and Limits from configuration, validated when the host starts.</summary>
+    /// <summary>Binds Server, Store, Limits, Auth, Metrics and Otlp from configuration, validated when the host starts.</summary>
     public static IServiceCollection AddDropoutOptions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ServerOptions>().Bind(configuration.GetSection(ServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MetricsOptions>().Bind(configuration.GetSection(MetricsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OtlpOptions>().Bind(configuration.GetSection(OtlpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(server.Value.ShutdownGracePeriodSeconds));
         return services;

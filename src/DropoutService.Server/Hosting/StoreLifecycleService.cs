@@ -20,6 +20,7 @@ public sealed class StoreLifecycleService(
     IHostApplicationLifetime hostLifetime,
     IOptions<ServerOptions> serverOptions,
     IOptions<StoreOptions> storeOptions,
+    ListenerEndpoints listeners,
     ILogger<StoreLifecycleService> logger) : IHostedLifecycleService
 {
     private readonly CancellationTokenSource _stop = new();
@@ -43,6 +44,10 @@ public sealed class StoreLifecycleService(
         foreach (var address in addresses)
         {
             var uri = new Uri(address);
+            if (listeners.IsMetricsPort(uri.Port))
+            {
+                continue; // logged by StartupChecks
+            }
             ServerLog.Listening(logger, uri.Host, uri.Port, serverOptions.Value.UseTls ? "HTTP/2 over TLS" : "plaintext HTTP/2");
         }
         return Task.CompletedTask;

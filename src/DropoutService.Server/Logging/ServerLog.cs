@@ -26,14 +26,14 @@ public static partial class ServerLog
     [LoggerMessage(7, LogLevel.Error, "Loading the model store {StorePath} failed; the service stays NOT_SERVING")]
     public static partial void StoreLoadFailed(ILogger logger, string storePath, Exception exception);
 
-    [LoggerMessage(10, LogLevel.Information, "{Method} {StatusCode} in {ElapsedMs:0.000} ms model={ModelId} version={Version}")]
-    public static partial void CallCompleted(ILogger logger, string method, string statusCode, double elapsedMs, string? modelId, long? version);
+    [LoggerMessage(10, LogLevel.Information, "{Method} {StatusCode} in {ElapsedMs:0.000} ms model={ModelId} version={Version} caller={Caller}")]
+    public static partial void CallCompleted(ILogger logger, string method, string statusCode, double elapsedMs, string? modelId, long? version, string caller);
 
-    [LoggerMessage(11, LogLevel.Warning, "{Method} {StatusCode} in {ElapsedMs:0.000} ms model={ModelId} version={Version}: {Detail}")]
-    public static partial void CallRejected(ILogger logger, string method, string statusCode, double elapsedMs, string? modelId, long? version, string detail);
+    [LoggerMessage(11, LogLevel.Warning, "{Method} {StatusCode} in {ElapsedMs:0.000} ms model={ModelId} version={Version} caller={Caller}: {Detail}")]
+    public static partial void CallRejected(ILogger logger, string method, string statusCode, double elapsedMs, string? modelId, long? version, string caller, string detail);
 
-    [LoggerMessage(12, LogLevel.Error, "{Method} {StatusCode} in {ElapsedMs:0.000} ms model={ModelId} version={Version} trace={TraceId}")]
-    public static partial void CallFailed(ILogger logger, string method, string statusCode, double elapsedMs, string? modelId, long? version, string traceId, Exception exception);
+    [LoggerMessage(12, LogLevel.Error, "{Method} {StatusCode} in {ElapsedMs:0.000} ms model={ModelId} version={Version} caller={Caller} trace={TraceId}")]
+    public static partial void CallFailed(ILogger logger, string method, string statusCode, double elapsedMs, string? modelId, long? version, string caller, string traceId, Exception exception);
 
     [LoggerMessage(20, LogLevel.Information, "Training {ModelId} epoch {Epoch}/{TotalEpochs} step {Step}: train_loss={TrainLoss:0.#####} validation_loss={ValidationLoss} validation_accuracy={ValidationAccuracy} lr={LearningRate} elapsed={ElapsedMs} ms")]
     public static partial void TrainingEpoch(ILogger logger, string modelId, int epoch, int totalEpochs, long step, float trainLoss, float? validationLoss, float? validationAccuracy, float learningRate, long elapsedMs);
@@ -49,4 +49,28 @@ public static partial class ServerLog
 
     [LoggerMessage(31, LogLevel.Information, "Picked up {NewVersions} new versions from the store")]
     public static partial void Rescanned(ILogger logger, int newVersions);
+
+    [LoggerMessage(40, LogLevel.Information, "Audit {Action} by {Caller} ({AuthMethod}): {Outcome} model={ModelId} version={Version} resource={Resource}")]
+    public static partial void Audit(ILogger logger, string action, string caller, string authMethod, string outcome, string? modelId, long? version, string? resource);
+
+    [LoggerMessage(41, LogLevel.Information, "API keys in force: {KeyCount} (keys file {KeysFile})")]
+    public static partial void ApiKeysLoaded(ILogger logger, int keyCount, string keysFile);
+
+    [LoggerMessage(42, LogLevel.Error, "API keys not reloaded from {KeysSource}, the previous keys stay in force: {Reason}")]
+    public static partial void ApiKeysReloadFailed(ILogger logger, string keysSource, string reason);
+
+    [LoggerMessage(43, LogLevel.Information, "Authentication is off: no credentials are configured and the server listens on loopback {Address} only; every local caller is admin")]
+    public static partial void AuthOffLoopback(ILogger logger, string address);
+
+    [LoggerMessage(44, LogLevel.Warning, "Authentication is off on {Address} (Auth:AllowAnonymous=true): every caller that reaches the port is admin")]
+    public static partial void AuthOffAnonymousAllowed(ILogger logger, string address);
+
+    [LoggerMessage(45, LogLevel.Information, "Authentication is on: {Credentials}; anonymous callers get roles [{AnonymousRoles}]")]
+    public static partial void AuthOn(ILogger logger, string credentials, string anonymousRoles);
+
+    [LoggerMessage(50, LogLevel.Critical, "Cannot start: {Reason}")]
+    public static partial void StartupFailed(ILogger logger, string reason);
+
+    [LoggerMessage(51, LogLevel.Information, "Serving Prometheus metrics on http://{Address}:{Port}{Path}")]
+    public static partial void MetricsListening(ILogger logger, string address, int port, string path);
 }

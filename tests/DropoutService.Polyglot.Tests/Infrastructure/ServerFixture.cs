@@ -133,6 +133,7 @@ public class ServerFixture : IAsyncLifetime
         psi.Environment["DROPOUT_SERVER__PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         psi.Environment["DROPOUT_STORE__PATH"] = _store.FullName;
         psi.Environment["DROPOUT_SERVER__SHUTDOWNGRACEPERIODSECONDS"] = "5";
+        psi.Environment["DROPOUT_METRICS__PORT"] = "0";
         Configure(psi.Environment, _store);
 
         _process = new Process { StartInfo = psi };
