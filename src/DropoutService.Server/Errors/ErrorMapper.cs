@@ -41,14 +41,14 @@ public static class ErrorMapper
         var badRequest = new BadRequest();
         foreach (var v in violations)
         {
-            badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description });
+            badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = v.Field, Description = WithoutParameterSuffix(v.Description) });
         }
         var status = new RpcStatus
         {
             Code = (int)Code.InvalidArgument,
             Message = violations.Count == 1
-                ? $"{violations[0].Field}: {violations[0].Description}"
-                : $"{violations.Count} invalid fields: " + string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")),
+                ? $"{violations[0].Field}: {WithoutParameterSuffix(violations[0].Description)}"
+                : $"{violations.Count} invalid fields: " + string.Join("; ", violations.Select(v => $"{v.Field}: {WithoutParameterSuffix(v.Description)}")),
             Details = { Any.Pack(badRequest) },
         };
         return status.ToRpcException();
@@ -70,6 +70,16 @@ public static class ErrorMapper
         ServiceError.DataLoss => StatusCode.DataLoss,
         _ => StatusCode.Internal,
     };
+
+    /// <summary>
+    /// ArgumentException messages end in " (Parameter 'name')", .NET's own parameter name, which
+    /// contradicts the wire field path the violation already names: dropped.
+    /// </summary>
+    public static string WithoutParameterSuffix(string description)
+    {
+        int at = description.LastIndexOf(" (Parameter '", StringComparison.Ordinal);
+        return at >= 0 && description.EndsWith("')", StringComparison.Ordinal) ? description[..at] : description;
+    }
 
     private static string Prefix(string prefix, string field) => field.Length == 0 ? prefix : $"{prefix}.{field}";
 }

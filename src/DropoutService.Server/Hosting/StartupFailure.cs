@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
 namespace DropoutService.Server.Hosting;
@@ -22,7 +23,7 @@ public static class StartupFailure
             case OptionsValidationException validation:
                 line = string.Join("; ", validation.Failures.Select(f => f.Replace("DataAnnotation validation failed for ", "", StringComparison.Ordinal)));
                 return true;
-            case IOException { InnerException: SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } } inUse:
+            case IOException { InnerException: AddressInUseException or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } } inUse:
                 line = $"{inUse.Message} (set Server:Port, or Metrics:Port / Metrics:Enabled=false for the metrics endpoint)";
                 return true;
             default:

@@ -20,13 +20,26 @@ public static class LogText
     /// <summary>Bound on any string property (the global safety net of <see cref="SanitizingEnricher"/>).</summary>
     public const int PropertyLength = 4096;
 
-    public static string? Escape(string? value, int maxLength)
+    /// <summary>Escapes and bounds caller-supplied text (backslashes doubled, so an escape in the input cannot pass for ours).</summary>
+    public static string? Escape(string? value, int maxLength) => Escape(value, maxLength, escapeBackslash: true);
+
+    /// <summary>
+    /// Escapes control characters and bounds the length, leaving backslashes alone: for text that
+    /// may already have been escaped by <see cref="Escape(string?, int)"/> (the global enricher).
+    /// </summary>
+    public static string? EscapeControls(string? value, int maxLength) => Escape(value, maxLength, escapeBackslash: false);
+
+    public static bool NeedsEscape(string value) => NeedsEscape(value, escapeBackslash: true);
+
+    public static bool NeedsControlEscape(string value) => NeedsEscape(value, escapeBackslash: false);
+
+    private static string? Escape(string? value, int maxLength, bool escapeBackslash)
     {
         if (value is null)
         {
             return null;
         }
-        if (value.Length <= maxLength && !NeedsEscape(value))
+        if (value.Length <= maxLength && !NeedsEscape(value, escapeBackslash))
         {
             return value;
         }
@@ -37,7 +50,7 @@ public static class LogText
             char c = value[i];
             switch (c)
             {
-                case '\\': sb.Append(@"\\"); break;
+                case '\\' when escapeBackslash: sb.Append(@"\\"); break;
                 case '\n': sb.Append(@"\n"); break;
                 case '\r': sb.Append(@"\r"); break;
                 case '\t': sb.Append(@"\t"); break;
@@ -60,11 +73,11 @@ public static class LogText
         return sb.ToString();
     }
 
-    public static bool NeedsEscape(string value)
+    private static bool NeedsEscape(string value, bool escapeBackslash)
     {
         foreach (char c in value)
         {
-            if (c == '\\' || IsUnsafe(c))
+            if ((escapeBackslash && c == '\\') || IsUnsafe(c))
             {
                 return true;
             }

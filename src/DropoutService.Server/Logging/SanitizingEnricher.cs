@@ -15,9 +15,9 @@ public sealed class SanitizingEnricher : ILogEventEnricher
         List<LogEventProperty>? replaced = null;
         foreach (var (name, value) in logEvent.Properties)
         {
-            if (value is ScalarValue { Value: string text } && (text.Length > LogText.PropertyLength || LogText.NeedsEscape(text)))
+            if (value is ScalarValue { Value: string text } && (text.Length > LogText.PropertyLength || LogText.NeedsControlEscape(text)))
             {
-                (replaced ??= []).Add(new LogEventProperty(name, new ScalarValue(LogText.Escape(text, LogText.PropertyLength))));
+                (replaced ??= []).Add(new LogEventProperty(name, new ScalarValue(LogText.EscapeControls(text, LogText.PropertyLength))));
             }
         }
         if (replaced is null)

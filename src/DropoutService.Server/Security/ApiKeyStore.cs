@@ -48,7 +48,10 @@ public sealed class ApiKeyStore
             }
             Publish();
         }
-        ServerLog.ApiKeysLoaded(_logger, _keys.Count, LogText.Escape(path, LogText.PropertyLength) ?? "(none)");
+        if (_options.CurrentValue.HasApiKeys)
+        {
+            ServerLog.ApiKeysLoaded(_logger, _keys.Count, LogText.Escape(path, LogText.PropertyLength) ?? "(none)");
+        }
     }
 
     /// <summary>The current keys, after re-reading the file if it changed.</summary>
