@@ -30,7 +30,7 @@ type Error struct {
 	// PERMISSION_DENIED call lacked.
 	Reason       string
 	RequiredRole string
-	status  *status.Status
+	status       *status.Status
 }
 
 func (e *Error) Error() string {
