@@ -172,7 +172,7 @@ public sealed class DeployManifestTests
         int port = s_dockerfile.ExposedPort;
         var single = YamlNode.LoadAll(Path.Combine(RepoPaths.Root, "docker-compose.yml")).Single();
         var service = single["services"]["dropout"];
-        Assert.Equal($"127.0.0.1:${{DROPOUT_PORT:-{port}}}:{port}", service["ports"].Items.Single().Text);
+        Assert.Equal($"127.0.0.1:${{DROPOUT_PORT:-{port}}}:{port}", service["ports"].Items.First().Text);
         Assert.Equal($"models:{s_dockerfile.Volume}", service["volumes"].Items.Single().Text);
         Assert.True(single["volumes"]["models"].Value is not null || single["volumes"].Keys.Contains("models"));
         Assert.Equal(["CMD", .. s_dockerfile.HealthcheckCommand], service["healthcheck"]["test"].Items.Select(i => i.Text));
