@@ -99,7 +99,8 @@ public sealed class SecurityContainerTests(ImageFixture image, ITestOutputHelper
             Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
             Assert.Contains("grpc_method=\"GetServerInfo\"", metrics, StringComparison.Ordinal);
             string logs = (await DockerCli.RunAsync(["compose", "--project-name", project, "--file", file, "logs", "--no-log-prefix", "dropout"], TimeSpan.FromSeconds(30), env)).Stdout;
-            Assert.Contains("Authentication is on: 1 API keys", logs, StringComparison.Ordinal);
+            Assert.Contains("\"Name\":\"AuthOn\"", logs, StringComparison.Ordinal);
+            Assert.Contains("1 API keys", logs, StringComparison.Ordinal);
             Assert.DoesNotContain(key, logs, StringComparison.Ordinal);
         }
         finally

@@ -77,6 +77,8 @@ public static class WebApplicationExtensions
                 .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
                 // Token and certificate rejections are our own one event per call, with the reason.
                 .MinimumLevel.Override("Microsoft.AspNetCore.Authentication", LogEventLevel.Error)
+                // Data protection comes with authentication and is unused (keys in memory): no key-ring warnings.
+                .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
                 .MinimumLevel.Override(typeof(ApiKeyAuthenticationHandler).FullName!, LogEventLevel.Error)
                 .MinimumLevel.Override(typeof(AnonymousAuthenticationHandler).FullName!, LogEventLevel.Error)
                 .ReadFrom.Configuration(builder.Configuration)
