@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 // Load benchmark: batch-1 Predict latency (p50/p99) and throughput over loopback at several
 // concurrency levels, against the server's own health Check as the transport floor.
 //   dotnet run -c Release --project bench/DropoutService.LoadTest -- [--url http://127.0.0.1:50051]
-//     [--seconds 5] [--concurrency 1,8,32] [--hidden 1024] [--inputs 784]
+//     [--seconds 5] [--concurrency 1,8,32] [--hidden 1024] [--inputs 784] [--security off|on] [--api-key KEY]
 // Without --url it starts the real server host in this process on a free port with a temp store.
 var options = ParseArgs(args);
 double seconds = double.Parse(options.GetValueOrDefault("seconds", "5"), CultureInfo.InvariantCulture);
@@ -23,6 +23,8 @@ int hidden = int.Parse(options.GetValueOrDefault("hidden", "1024"), CultureInfo.
 
 WebApplication? app = null;
 string url;
+string? apiKey = options.GetValueOrDefault("api-key");
+string security = options.GetValueOrDefault("security", "off");
 if (options.TryGetValue("url", out var given))
 {
     url = given;
@@ -30,15 +32,17 @@ if (options.TryGetValue("url", out var given))
 else
 {
     string store = Path.Combine(Path.GetTempPath(), "dropout-loadtest", Guid.NewGuid().ToString("N"));
-    app = ServerApp.Build(["--Server:Address=127.0.0.1", "--Server:Port=0", "--Metrics:Port=0", $"--Store:Path={store}", "--Serilog:MinimumLevel:Default=Warning"]);
+    (string[] securityArgs, apiKey) = SecuritySwitch.Server(security, store + "-auth");
+    app = ServerApp.Build(["--Server:Address=127.0.0.1", "--Server:Port=0", "--Metrics:Port=0", $"--Store:Path={store}", "--Serilog:MinimumLevel:Default=Warning", .. securityArgs]);
     await app.StartAsync();
     url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 }
 
 using var channel = GrpcChannel.ForAddress(url);
-var health = new Health.HealthClient(channel);
-var models = new ModelService.ModelServiceClient(channel);
-var inference = new InferenceService.InferenceServiceClient(channel);
+var invoker = SecuritySwitch.Invoker(channel, apiKey);
+var health = new Health.HealthClient(invoker);
+var models = new ModelService.ModelServiceClient(invoker);
+var inference = new InferenceService.InferenceServiceClient(invoker);
 while ((await health.CheckAsync(new HealthCheckRequest())).Status != HealthCheckResponse.Types.ServingStatus.Serving)
 {
     await Task.Delay(50);
@@ -71,6 +75,7 @@ var predict = new PredictRequest { ModelId = modelId, Inputs = input };
 var check = new HealthCheckRequest();
 var info = await models.GetServerInfoAsync(new GetServerInfoRequest());
 
+Console.WriteLine($"security {(app is null ? (apiKey is null ? "external, no key" : "external, key") : security)}");
 Console.WriteLine($"server {url}  backend {info.BlasBackend} ({info.BlasDescription})  cores {Environment.ProcessorCount}  model {inputs}-{hidden}-{hidden}-10 (dropout 0.5, eval)  {seconds}s per cell");
 Console.WriteLine();
 Console.WriteLine("| call | concurrency | calls | throughput (calls/s) | p50 (µs) | p99 (µs) |");

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# What authentication (an API key checked on every call) plus metrics (the Prometheus endpoint
+# recording every call) cost batch-1 Predict: the load test run ROUNDS times with --security off
+# and on, alternately (a noisy machine drifts; interleaving spreads the drift over both), each run
+# a fresh in-process server. Prints every run and the medians of Predict p50 at concurrency 1 and
+# throughput at concurrency 32, and the overhead of "on" against "off".
+#   bench/auth-overhead.sh [ROUNDS=5] [SECONDS=4]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-5}
+seconds=${2:-4}
+dotnet build bench/DropoutService.LoadTest -c Release >/dev/null
+dll=bench/DropoutService.LoadTest/bin/Release/net10.0/DropoutService.LoadTest.dll
+out=$(mktemp)
+for ((r = 1; r <= rounds; r++)); do
+  for mode in off on; do
+    # "| Predict batch 1 | <c> | calls | throughput | p50 | p99 |" -> "<mode> <c> <throughput> <p50>"
+    dotnet "$dll" --security "$mode" --concurrency 1,32 --seconds "$seconds" \
+      | awk -v m="$mode" -F'|' '/\| Predict batch 1 \|/ { gsub(/ /, "", $3); gsub(/ /, "", $5); gsub(/ /, "", $6); print m, $3, $5, $6 }' \
+      | tee -a "$out"
+  done
+done
+python3 - "$out" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+def med(mode, c, col):
+    return statistics.median(float(r[col]) for r in rows if r[0] == mode and r[1] == str(c))
+p50 = {m: med(m, 1, 3) for m in ("off", "on")}
+tput = {m: med(m, 32, 2) for m in ("off", "on")}
+print(f"runs per mode: {sum(1 for r in rows if r[0] == 'off' and r[1] == '1')}")
+print(f"Predict p50 at concurrency 1: off {p50['off']:.0f} us, on {p50['on']:.0f} us, overhead {100 * (p50['on'] / p50['off'] - 1):+.1f}% (goal <= +5%)")
+print(f"Predict throughput at concurrency 32: off {tput['off']:.0f}/s, on {tput['on']:.0f}/s, overhead {100 * (1 - tput['on'] / tput['off']):+.1f}% (goal <= 5%)")
+PY
+rm -f "$out"
