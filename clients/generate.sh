@@ -37,7 +37,7 @@ stage=$work/stage
 pb=dropoutservice/_pb
 mkdir -p "$stage/$pb/dropout/v1" "$stage/$pb/grpc_health/v1" "$stage/$pb/google/rpc"
 for f in "$protos"/dropout/v1/*.proto; do
-  sed 's#^import "dropout/v1/#import "dropoutservice/_pb/dropout/v1/#' "$f" > "$stage/$pb/dropout/v1/$(basename "$f")"
+  sed -e 's#^import "dropout/v1/#import "dropoutservice/_pb/dropout/v1/#' -e 's#^import "google/rpc/#import "dropoutservice/_pb/google/rpc/#' "$f" > "$stage/$pb/dropout/v1/$(basename "$f")"
 done
 cp "$health_proto" "$stage/$pb/grpc_health/v1/health.proto"
 cp "$root"/clients/python/rpc_protos/google/rpc/*.proto "$stage/$pb/google/rpc/"

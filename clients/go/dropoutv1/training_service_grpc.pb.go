@@ -18,17 +18,30 @@ const _ = grpc.SupportPackageIsVersion7
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 type TrainingServiceClient interface {
 	// Trains a copy of a version and streams progress once per epoch; the last message carries
-	// the published version. Cancelling the call or passing its deadline stops training within
-	// one batch and publishes nothing (status CANCELLED or DEADLINE_EXCEEDED).
-	// Errors: INVALID_ARGUMENT, NOT_FOUND (model, version or dataset id),
-	// FAILED_PRECONDITION (a Train or ApplyGradients is already running on this model),
-	// RESOURCE_EXHAUSTED (max concurrent trainings, max epochs, max dataset bytes),
+	// the published version. Runs as a job bound to this call: it waits while
+	// Limits:MaxConcurrentTrainings trainings run or another job trains the same model.
+	// Cancelling the call or passing its deadline stops training within one batch and publishes
+	// nothing (status CANCELLED or DEADLINE_EXCEEDED).
+	// Errors: INVALID_ARGUMENT (also for a diverged run: a non-finite loss or weight),
+	// NOT_FOUND (model, version or dataset id),
+	// FAILED_PRECONDITION (an ApplyGradients is running on this model),
+	// RESOURCE_EXHAUSTED (queued jobs, max epochs, max dataset bytes),
 	// UNAVAILABLE (the server is shutting down; nothing was published).
 	Train(ctx context.Context, in *TrainRequest, opts ...grpc.CallOption) (TrainingService_TrainClient, error)
-	// Uploads a dataset larger than one message in chunks of rows; returns an id that Train
-	// requests reference. Uploaded datasets are held in memory by the server that received them
-	// until deleted by the server's retention (see docs/operations.md).
+	// Uploads a dataset in chunks of rows and stores it (immutable, SHA-256 checksummed, written
+	// atomically; a half-uploaded dataset is never visible). Returns the id that Train and
+	// StartTraining reference. The rows are checked here, once.
+	// Errors: INVALID_ARGUMENT, RESOURCE_EXHAUSTED (Limits:MaxDatasetBytes, Datasets:MaxStoredDatasets,
+	// Datasets:MaxStoreBytes, the .NET array limit of one tensor), DEADLINE_EXCEEDED (no message for
+	// Datasets:UploadIdleTimeoutSeconds; the partial data is discarded).
 	UploadDataset(ctx context.Context, opts ...grpc.CallOption) (TrainingService_UploadDatasetClient, error)
+	// Returns a stored dataset's description. Errors: NOT_FOUND.
+	GetDataset(ctx context.Context, in *GetDatasetRequest, opts ...grpc.CallOption) (*GetDatasetResponse, error)
+	// Lists stored datasets ordered by id, one page at a time.
+	ListDatasets(ctx context.Context, in *ListDatasetsRequest, opts ...grpc.CallOption) (*ListDatasetsResponse, error)
+	// Deletes a stored dataset. Errors: NOT_FOUND, FAILED_PRECONDITION (a queued or running job
+	// uses it).
+	DeleteDataset(ctx context.Context, in *DeleteDatasetRequest, opts ...grpc.CallOption) (*DeleteDatasetResponse, error)
 	// Steps the optimizer once with caller-supplied parameter gradients and publishes a new
 	// version, so a client can run its own training loop with Forward/Backward. Optimizer state
 	// (momentum, Adam moments, step count) is stored with each version and resumed from the
@@ -110,6 +123,33 @@ func (x *trainingServiceUploadDatasetClient) CloseAndRecv() (*UploadDatasetRespo
 	return m, nil
 }
 
+func (c *trainingServiceClient) GetDataset(ctx context.Context, in *GetDatasetRequest, opts ...grpc.CallOption) (*GetDatasetResponse, error) {
+	out := new(GetDatasetResponse)
+	err := c.cc.Invoke(ctx, "/dropout.v1.TrainingService/GetDataset", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *trainingServiceClient) ListDatasets(ctx context.Context, in *ListDatasetsRequest, opts ...grpc.CallOption) (*ListDatasetsResponse, error) {
+	out := new(ListDatasetsResponse)
+	err := c.cc.Invoke(ctx, "/dropout.v1.TrainingService/ListDatasets", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *trainingServiceClient) DeleteDataset(ctx context.Context, in *DeleteDatasetRequest, opts ...grpc.CallOption) (*DeleteDatasetResponse, error) {
+	out := new(DeleteDatasetResponse)
+	err := c.cc.Invoke(ctx, "/dropout.v1.TrainingService/DeleteDataset", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *trainingServiceClient) ApplyGradients(ctx context.Context, in *ApplyGradientsRequest, opts ...grpc.CallOption) (*ApplyGradientsResponse, error) {
 	out := new(ApplyGradientsResponse)
 	err := c.cc.Invoke(ctx, "/dropout.v1.TrainingService/ApplyGradients", in, out, opts...)
@@ -124,17 +164,30 @@ func (c *trainingServiceClient) ApplyGradients(ctx context.Context, in *ApplyGra
 // for forward compatibility
 type TrainingServiceServer interface {
 	// Trains a copy of a version and streams progress once per epoch; the last message carries
-	// the published version. Cancelling the call or passing its deadline stops training within
-	// one batch and publishes nothing (status CANCELLED or DEADLINE_EXCEEDED).
-	// Errors: INVALID_ARGUMENT, NOT_FOUND (model, version or dataset id),
-	// FAILED_PRECONDITION (a Train or ApplyGradients is already running on this model),
-	// RESOURCE_EXHAUSTED (max concurrent trainings, max epochs, max dataset bytes),
+	// the published version. Runs as a job bound to this call: it waits while
+	// Limits:MaxConcurrentTrainings trainings run or another job trains the same model.
+	// Cancelling the call or passing its deadline stops training within one batch and publishes
+	// nothing (status CANCELLED or DEADLINE_EXCEEDED).
+	// Errors: INVALID_ARGUMENT (also for a diverged run: a non-finite loss or weight),
+	// NOT_FOUND (model, version or dataset id),
+	// FAILED_PRECONDITION (an ApplyGradients is running on this model),
+	// RESOURCE_EXHAUSTED (queued jobs, max epochs, max dataset bytes),
 	// UNAVAILABLE (the server is shutting down; nothing was published).
 	Train(*TrainRequest, TrainingService_TrainServer) error
-	// Uploads a dataset larger than one message in chunks of rows; returns an id that Train
-	// requests reference. Uploaded datasets are held in memory by the server that received them
-	// until deleted by the server's retention (see docs/operations.md).
+	// Uploads a dataset in chunks of rows and stores it (immutable, SHA-256 checksummed, written
+	// atomically; a half-uploaded dataset is never visible). Returns the id that Train and
+	// StartTraining reference. The rows are checked here, once.
+	// Errors: INVALID_ARGUMENT, RESOURCE_EXHAUSTED (Limits:MaxDatasetBytes, Datasets:MaxStoredDatasets,
+	// Datasets:MaxStoreBytes, the .NET array limit of one tensor), DEADLINE_EXCEEDED (no message for
+	// Datasets:UploadIdleTimeoutSeconds; the partial data is discarded).
 	UploadDataset(TrainingService_UploadDatasetServer) error
+	// Returns a stored dataset's description. Errors: NOT_FOUND.
+	GetDataset(context.Context, *GetDatasetRequest) (*GetDatasetResponse, error)
+	// Lists stored datasets ordered by id, one page at a time.
+	ListDatasets(context.Context, *ListDatasetsRequest) (*ListDatasetsResponse, error)
+	// Deletes a stored dataset. Errors: NOT_FOUND, FAILED_PRECONDITION (a queued or running job
+	// uses it).
+	DeleteDataset(context.Context, *DeleteDatasetRequest) (*DeleteDatasetResponse, error)
 	// Steps the optimizer once with caller-supplied parameter gradients and publishes a new
 	// version, so a client can run its own training loop with Forward/Backward. Optimizer state
 	// (momentum, Adam moments, step count) is stored with each version and resumed from the
@@ -152,6 +205,15 @@ func (UnimplementedTrainingServiceServer) Train(*TrainRequest, TrainingService_T
 }
 func (UnimplementedTrainingServiceServer) UploadDataset(TrainingService_UploadDatasetServer) error {
 	return status.Errorf(codes.Unimplemented, "method UploadDataset not implemented")
+}
+func (UnimplementedTrainingServiceServer) GetDataset(context.Context, *GetDatasetRequest) (*GetDatasetResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method GetDataset not implemented")
+}
+func (UnimplementedTrainingServiceServer) ListDatasets(context.Context, *ListDatasetsRequest) (*ListDatasetsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ListDatasets not implemented")
+}
+func (UnimplementedTrainingServiceServer) DeleteDataset(context.Context, *DeleteDatasetRequest) (*DeleteDatasetResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method DeleteDataset not implemented")
 }
 func (UnimplementedTrainingServiceServer) ApplyGradients(context.Context, *ApplyGradientsRequest) (*ApplyGradientsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ApplyGradients not implemented")
@@ -216,6 +278,60 @@ func (x *trainingServiceUploadDatasetServer) Recv() (*UploadDatasetRequest, erro
 	return m, nil
 }
 
+func _TrainingService_GetDataset_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetDatasetRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TrainingServiceServer).GetDataset(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/dropout.v1.TrainingService/GetDataset",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TrainingServiceServer).GetDataset(ctx, req.(*GetDatasetRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TrainingService_ListDatasets_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListDatasetsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TrainingServiceServer).ListDatasets(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/dropout.v1.TrainingService/ListDatasets",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TrainingServiceServer).ListDatasets(ctx, req.(*ListDatasetsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TrainingService_DeleteDataset_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteDatasetRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TrainingServiceServer).DeleteDataset(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/dropout.v1.TrainingService/DeleteDataset",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TrainingServiceServer).DeleteDataset(ctx, req.(*DeleteDatasetRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _TrainingService_ApplyGradients_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ApplyGradientsRequest)
 	if err := dec(in); err != nil {
@@ -238,6 +354,18 @@ var _TrainingService_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "dropout.v1.TrainingService",
 	HandlerType: (*TrainingServiceServer)(nil),
 	Methods: []grpc.MethodDesc{
+		{
+			MethodName: "GetDataset",
+			Handler:    _TrainingService_GetDataset_Handler,
+		},
+		{
+			MethodName: "ListDatasets",
+			Handler:    _TrainingService_ListDatasets_Handler,
+		},
+		{
+			MethodName: "DeleteDataset",
+			Handler:    _TrainingService_DeleteDataset_Handler,
+		},
 		{
 			MethodName: "ApplyGradients",
 			Handler:    _TrainingService_ApplyGradients_Handler,

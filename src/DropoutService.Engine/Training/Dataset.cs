@@ -71,75 +71,48 @@ public sealed class Dataset
     }
 
     /// <summary>
-    /// Throws <see cref="ArgumentException"/> when the data cannot train or evaluate a model with
-    /// <paramref name="inputSize"/> inputs and <paramref name="outputSize"/> outputs under
-    /// <paramref name="loss"/>: empty, wrong widths, wrong target kind, class ids out of range,
-    /// non-finite values.
+    /// Throws <see cref="DatasetException"/> (an <see cref="ArgumentException"/>) when the data
+    /// cannot train or evaluate a model with <paramref name="inputSize"/> inputs and
+    /// <paramref name="outputSize"/> outputs under <paramref name="loss"/>: empty, wrong widths,
+    /// wrong target kind, class ids out of range, non-finite values, binary cross-entropy targets
+    /// outside [0, 1]. The rules are <see cref="DatasetProfiler"/>'s and
+    /// <see cref="DatasetSummary.CheckFits"/>'s, the same for every way data arrives;
+    /// <paramref name="name"/> prefixes the message.
     /// </summary>
     public void Validate(int inputSize, int outputSize, LossKind loss, string name = "data")
     {
-        if (Count == 0)
+        try
         {
-            throw new ArgumentException($"{name} is empty.", name);
+            Profile().CheckFits(inputSize, outputSize, loss);
         }
-        if (Features.Columns != inputSize)
+        catch (DatasetException e)
         {
-            throw new ArgumentException($"{name} has {Features.Columns} features per row, the model expects {inputSize}.", name);
-        }
-        int bad = IndexOfNonFinite(Features.Span);
-        if (bad >= 0)
-        {
-            throw new ArgumentException($"{name} feature {bad % inputSize} of row {bad / inputSize} is not finite.", name);
-        }
-        if (loss == LossKind.SoftmaxCrossEntropy)
-        {
-            if (ClassIds is null)
+            string field = e.Field;
+            if (field == "class_ids" && ClassIds is not null && loss == LossKind.SoftmaxCrossEntropy)
             {
-                throw new ArgumentException($"{name} needs class-id targets for softmax cross-entropy.", name);
+                int row = Array.FindIndex(ClassIds, c => c >= outputSize);
+                field = row >= 0 ? $"class_ids[{row}]" : field;
             }
-            for (int i = 0; i < ClassIds.Length; i++)
-            {
-                if ((uint)ClassIds[i] >= (uint)outputSize)
-                {
-                    throw new ArgumentException($"{name} row {i} has class id {ClassIds[i]}, outside [0, {outputSize}).", name);
-                }
-            }
-            return;
-        }
-        if (Values is null)
-        {
-            throw new ArgumentException($"{name} needs value targets for {loss}.", name);
-        }
-        if (Values.Columns != outputSize)
-        {
-            throw new ArgumentException($"{name} targets have {Values.Columns} columns, the model outputs {outputSize}.", name);
-        }
-        bad = IndexOfNonFinite(Values.Span);
-        if (bad >= 0)
-        {
-            throw new ArgumentException($"{name} target {bad % outputSize} of row {bad / outputSize} is not finite.", name);
-        }
-        if (loss == LossKind.BinaryCrossEntropyWithLogits)
-        {
-            foreach (float v in Values.Span)
-            {
-                if (v is < 0f or > 1f)
-                {
-                    throw new ArgumentException($"{name} binary cross-entropy targets must be in [0, 1], got {v}.", name);
-                }
-            }
+            throw new DatasetException(field, $"{name}: {e.Message}");
         }
     }
 
-    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    /// <summary>Checks the model-independent rules over every row and summarises the data.</summary>
+    public DatasetSummary Profile()
     {
-        for (int i = 0; i < values.Length; i++)
+        var profiler = new DatasetProfiler([Features.Columns]);
+        if (Count == 0)
         {
-            if (!float.IsFinite(values[i]))
-            {
-                return i;
-            }
+            throw new DatasetException("features", "the dataset is empty: it needs at least one row");
         }
-        return -1;
+        if (ClassIds is not null)
+        {
+            profiler.AddClassIds(Features.Span, ClassIds);
+        }
+        else
+        {
+            profiler.AddValues(Features.Span, Values!.Span, Values.Columns);
+        }
+        return profiler.Summary;
     }
 }

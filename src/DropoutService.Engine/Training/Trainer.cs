@@ -39,28 +39,38 @@ public sealed class Trainer
     /// called after every epoch. Cancellation is checked before every minibatch and throws
     /// <see cref="OperationCanceledException"/>, leaving the model's weights partly trained.
     /// </summary>
-    public TrainingResult Fit(Dataset train, Action<EpochMetrics>? onEpoch = null, CancellationToken cancellationToken = default)
+    public TrainingResult Fit(Dataset train, Action<EpochMetrics>? onEpoch = null, CancellationToken cancellationToken = default) =>
+        Fit(train, null, onEpoch is null ? null : (m, _) => onEpoch(m), cancellationToken);
+
+    /// <summary>
+    /// Trains, or continues from <paramref name="resume"/> (exported by an earlier run of the same
+    /// model spec, options and data at an epoch boundary): the weights and metrics at the end are
+    /// bitwise identical to an uninterrupted run on the same thread count. <paramref name="onEpoch"/>
+    /// gets every epoch's metrics and the <see cref="EpochBoundary"/> to export the state from.
+    /// Throws <see cref="TrainingDivergedException"/> at the first non-finite loss (checked every
+    /// step, before the step is applied) or weight or validation loss (checked every epoch), and
+    /// <see cref="ArgumentException"/> when <paramref name="resume"/> does not belong to this run.
+    /// </summary>
+    public TrainingResult Fit(Dataset train, TrainingState? resume, Action<EpochMetrics, EpochBoundary>? onEpoch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(train);
         var (trainSet, validation) = SplitValidation(train);
         trainSet.Validate(_model.InputSize, _model.OutputSize, _model.Spec.Loss, "training data");
         validation?.Validate(_model.InputSize, _model.OutputSize, _model.Spec.Loss, "validation data");
 
+        bool earlyStopping = _options.EarlyStoppingPatience > 0 && validation is not null;
+        var progress = resume is null
+            ? TrainingProgress.Start(_options)
+            : TrainingProgress.Resume(resume, _model, _optimizer, _options, earlyStopping);
         var clock = Stopwatch.StartNew();
-        var history = new List<EpochMetrics>(_options.Epochs);
+        var boundary = new EpochBoundary(_model, _optimizer, progress, earlyStopping, () => clock.Elapsed);
         var batch = new MinibatchBuffer(trainSet, Math.Min(_options.BatchSize, trainSet.Count));
         var order = new int[trainSet.Count];
         var parameters = _model.Parameters;
         Tensor? outputGradient = null;
         bool classifier = _model.Spec.IsClassifier;
-        bool earlyStopping = _options.EarlyStoppingPatience > 0 && validation is not null;
-        float[][]? bestWeights = null;
-        float bestLoss = float.PositiveInfinity;
-        int bestEpoch = 0, epochsWithoutImprovement = 0;
-        bool stoppedEarly = false;
-        long step = 0;
 
-        for (int epoch = 0; epoch < _options.Epochs; epoch++)
+        for (int epoch = progress.CompletedEpochs; epoch < _options.Epochs && !progress.StoppedEarly; epoch++)
         {
             float learningRate = _options.Schedule.RateAt(_options.LearningRate, epoch, _options.Epochs);
             ShuffledOrder(order, epoch);
@@ -72,62 +82,55 @@ public sealed class Trainer
                 int count = Math.Min(_options.BatchSize, order.Length - start);
                 batch.Gather(order.AsSpan(start, count));
 
-                var output = _model.Forward(batch.Features, new ForwardPass(ForwardMode.Train, _options.Seed, step));
+                var output = _model.Forward(batch.Features, new ForwardPass(ForwardMode.Train, _options.Seed, progress.Step));
                 if (classifier)
                 {
                     correct += Accuracy.CountCorrect(output, batch.ClassIds);
                 }
                 var gradient = Tensor.Ensure(ref outputGradient, output.Rows, output.Columns);
-                lossSum += (double)_model.Loss.Compute(output, batch.Targets, gradient) * count;
+                float loss = _model.Loss.Compute(output, batch.Targets, gradient);
+                if (!float.IsFinite(loss))
+                {
+                    throw new TrainingDivergedException(epoch + 1, progress.Step + 1, $"loss is {ModelValues.Describe(loss)}");
+                }
+                lossSum += (double)loss * count;
                 _model.BackwardParametersOnly(gradient);
 
                 Regularization.AddWeightDecay(parameters, _options.WeightDecay);
                 _optimizer.Step(parameters, learningRate);
                 Regularization.ApplyMaxNorm(parameters, _options.MaxNorm);
-                step++;
+                progress.Step++;
             }
+            ModelValues.CheckFinite(_model, epoch + 1, progress.Step);
 
             float? validationLoss = null, validationAccuracy = null;
             if (validation is not null)
             {
                 (float loss, float? accuracy) = Evaluator.Evaluate(_model, validation);
+                if (!float.IsFinite(loss))
+                {
+                    throw new TrainingDivergedException(epoch + 1, progress.Step, $"validation loss is {ModelValues.Describe(loss)}");
+                }
                 validationLoss = loss;
                 validationAccuracy = accuracy;
             }
             var metrics = new EpochMetrics(
-                epoch + 1, step, (float)(lossSum / trainSet.Count),
+                epoch + 1, progress.Step, (float)(lossSum / trainSet.Count),
                 classifier ? (float)correct / trainSet.Count : null,
-                validationLoss, validationAccuracy, learningRate, clock.Elapsed);
-            history.Add(metrics);
-            onEpoch?.Invoke(metrics);
-
-            if (earlyStopping)
-            {
-                if (validationLoss!.Value < bestLoss - _options.EarlyStoppingMinDelta)
-                {
-                    bestLoss = validationLoss.Value;
-                    bestEpoch = epoch + 1;
-                    epochsWithoutImprovement = 0;
-                    if (_options.RestoreBestWeights)
-                    {
-                        SaveWeights(ref bestWeights);
-                    }
-                }
-                else if (++epochsWithoutImprovement >= _options.EarlyStoppingPatience)
-                {
-                    stoppedEarly = epoch + 1 < _options.Epochs;
-                    break;
-                }
-            }
+                validationLoss, validationAccuracy, learningRate, progress.ElapsedBefore + clock.Elapsed);
+            // Early stopping is updated before the callback, so that a state exported there is complete.
+            progress.Complete(metrics, _model, _options, earlyStopping);
+            boundary.IsLast = progress.StoppedEarly || epoch + 1 == _options.Epochs;
+            onEpoch?.Invoke(metrics, boundary);
         }
 
-        int finalEpoch = history.Count;
-        if (earlyStopping && _options.RestoreBestWeights && bestWeights is not null && bestEpoch != finalEpoch)
+        int finalEpoch = progress.History.Count;
+        if (earlyStopping && _options.RestoreBestWeights && progress.BestWeights is not null && progress.BestEpoch != finalEpoch)
         {
-            RestoreWeights(bestWeights);
-            finalEpoch = bestEpoch;
+            ModelValues.CopyInto(progress.BestWeights, _model);
+            finalEpoch = progress.BestEpoch;
         }
-        return new TrainingResult(history, finalEpoch, stoppedEarly, step, _optimizer.ExportState());
+        return new TrainingResult(progress.History, finalEpoch, progress.StoppedEarly, progress.Step, _optimizer.ExportState());
     }
 
     private (Dataset Train, Dataset? Validation) SplitValidation(Dataset data)
@@ -162,24 +165,5 @@ public sealed class Trainer
         }
         var rng = new SplitMix64(SplitMix64.Mix(_options.Seed ^ SplitMix64.Mix((ulong)epoch + 1)));
         rng.Shuffle(order);
-    }
-
-    private void SaveWeights(ref float[][]? copy)
-    {
-        var parameters = _model.Parameters;
-        copy ??= parameters.Select(p => new float[p.Value.Length]).ToArray();
-        for (int i = 0; i < parameters.Count; i++)
-        {
-            parameters[i].Value.Span.CopyTo(copy[i]);
-        }
-    }
-
-    private void RestoreWeights(float[][] copy)
-    {
-        var parameters = _model.Parameters;
-        for (int i = 0; i < parameters.Count; i++)
-        {
-            copy[i].CopyTo(parameters[i].Value.Span);
-        }
     }
 }

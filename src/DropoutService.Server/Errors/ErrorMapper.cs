@@ -1,4 +1,5 @@
 using DropoutService.Engine.Models;
+using DropoutService.Server.Jobs;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -68,6 +69,7 @@ public static class ErrorMapper
         ServiceError.LimitExceeded => StatusCode.ResourceExhausted,
         ServiceError.Unavailable => StatusCode.Unavailable,
         ServiceError.DataLoss => StatusCode.DataLoss,
+        ServiceError.DeadlineExceeded => StatusCode.DeadlineExceeded,
         _ => StatusCode.Internal,
     };
 
@@ -79,6 +81,37 @@ public static class ErrorMapper
     {
         int at = description.LastIndexOf(" (Parameter '", StringComparison.Ordinal);
         return at >= 0 && description.EndsWith("')", StringComparison.Ordinal) ? description[..at] : description;
+    }
+
+    /// <summary>A failed or cancelled job's error as the google.rpc.Status of its Job resource.</summary>
+    public static RpcStatus ToRpcStatus(JobFailure failure)
+    {
+        var status = new RpcStatus
+        {
+            Code = (int)(failure.Kind switch
+            {
+                JobFailureKind.InvalidArgument => Code.InvalidArgument,
+                JobFailureKind.NotFound => Code.NotFound,
+                JobFailureKind.FailedPrecondition => Code.FailedPrecondition,
+                JobFailureKind.LimitExceeded => Code.ResourceExhausted,
+                JobFailureKind.Unavailable => Code.Unavailable,
+                JobFailureKind.DataLoss => Code.DataLoss,
+                JobFailureKind.Cancelled => Code.Cancelled,
+                JobFailureKind.DeadlineExceeded => Code.DeadlineExceeded,
+                _ => Code.Internal,
+            }),
+            Message = WithoutParameterSuffix(failure.Message),
+        };
+        if (failure.Violations is { Count: > 0 } violations)
+        {
+            var badRequest = new BadRequest();
+            foreach (var v in violations)
+            {
+                badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = v.Field, Description = WithoutParameterSuffix(v.Description) });
+            }
+            status.Details.Add(Any.Pack(badRequest));
+        }
+        return status;
     }
 
     private static string Prefix(string prefix, string field) => field.Length == 0 ? prefix : $"{prefix}.{field}";

@@ -23,4 +23,7 @@ public enum ServiceError
 
     /// <summary>Stored data is corrupt or unreadable (DATA_LOSS).</summary>
     DataLoss,
+
+    /// <summary>A time limit passed: an idle upload, a job's maximum duration (DEADLINE_EXCEEDED).</summary>
+    DeadlineExceeded,
 }

@@ -7,6 +7,7 @@ using DropoutService.Server.Mapping;
 using DropoutService.Server.Models;
 using DropoutService.Server.Options;
 using DropoutService.Server.Security;
+using DropoutService.Server.Training;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 

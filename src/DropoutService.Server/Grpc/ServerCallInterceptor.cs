@@ -49,14 +49,14 @@ public sealed class ServerCallInterceptor(ModelRegistry registry, CallRecorder r
                 await registry.WaitLoadedAsync(context.CancellationToken);
             }
             var result = await call();
-            Record(context, start, request, StatusCode.OK, ResourceOf(result), null, null);
+            Record(context, start, request, StatusCode.OK, ResourceOf(request, result), null, null);
             return result;
         }
         catch (Exception e)
         {
             var mapped = ErrorMapper.ToRpcException(e, context);
             bool fault = !ErrorMapper.IsClientError(e, context);
-            Record(context, start, request, mapped.StatusCode, null, mapped.Status.Detail, fault ? e : null);
+            Record(context, start, request, mapped.StatusCode, ResourceOf(request, null), mapped.Status.Detail, fault ? e : null);
             throw mapped;
         }
         finally
@@ -73,10 +73,13 @@ public sealed class ServerCallInterceptor(ModelRegistry registry, CallRecorder r
             context.AnnotatedModel(), context.AnnotatedVersion(), resource, detail, fault, fault is null ? null : http.TraceIdentifier));
     }
 
-    /// <summary>The resource a call created that is neither a model nor a version (for the audit event).</summary>
-    private static string? ResourceOf(object? response) => response switch
+    /// <summary>The job or dataset a call acted on or created (for the audit event).</summary>
+    private static string? ResourceOf(object? request, object? response) => (request, response) switch
     {
-        UploadDatasetResponse upload => "dataset " + upload.DatasetId,
+        (_, UploadDatasetResponse upload) => "dataset " + upload.DatasetId,
+        (_, StartTrainingResponse started) when started.Job is not null => "job " + started.Job.JobId,
+        (CancelJobRequest cancel, _) => "job " + cancel.JobId,
+        (DeleteDatasetRequest delete, _) => "dataset " + delete.DatasetId,
         _ => null,
     };
 }

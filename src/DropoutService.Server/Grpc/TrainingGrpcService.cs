@@ -1,181 +1,157 @@
-using System.Threading.Channels;
+using System.Text;
 using DropoutService.Api.V1;
 using DropoutService.Engine.Checkpoints;
 using DropoutService.Engine.Optimizers;
-using DropoutService.Engine.Training;
+using DropoutService.Server.Datasets;
 using DropoutService.Server.Errors;
-using DropoutService.Server.Hosting;
-using DropoutService.Server.Logging;
+using DropoutService.Server.Jobs;
 using DropoutService.Server.Mapping;
 using DropoutService.Server.Models;
 using DropoutService.Server.Options;
+using DropoutService.Server.Training;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using Dataset = DropoutService.Engine.Training.Dataset;
-using TrainingOptions = DropoutService.Engine.Training.TrainingOptions;
+using JobOrigin = DropoutService.Server.Jobs.JobOrigin;
+using JobState = DropoutService.Server.Jobs.JobState;
 using ModelVersionSource = DropoutService.Server.Models.VersionSource;
 
 namespace DropoutService.Server.Grpc;
 
 /// <summary>
-/// dropout.v1.TrainingService. A model has one writer at a time (Train or ApplyGradients); a
-/// second one gets FAILED_PRECONDITION rather than queueing, so a client never waits behind a
-/// long training without knowing. Training runs on a clone of the base version and publishes
-/// only when it completes; cancellation, deadline or shutdown publish nothing.
+/// dropout.v1.TrainingService: map, call the training use cases (<see cref="JobManager"/>,
+/// <see cref="DatasetCatalog"/>), map back. Train is a job bound to the call: it queues like any
+/// job, streams the job's epochs, and is cancelled when the call ends early.
 /// </summary>
 public sealed class TrainingGrpcService(
     ModelRegistry registry,
-    DatasetCache datasets,
-    TrainingSlots slots,
-    ServerLifetime lifetime,
+    JobManager jobs,
+    DatasetCatalog datasets,
+    TimeProvider time,
     IOptions<LimitsOptions> limits,
-    ILogger<TrainingGrpcService> logger) : TrainingService.TrainingServiceBase
+    IOptions<DatasetsOptions> datasetOptions) : TrainingService.TrainingServiceBase
 {
+    private const int DefaultPageSize = 100;
+    private const int MaxPageSize = 1000;
+
     public override async Task Train(TrainRequest request, IServerStreamWriter<TrainResponse> responseStream, ServerCallContext context)
     {
-        string id = ModelId.Validate(request.ModelId);
-        context.Annotate(id);
-        var (baseRecord, baseLoaded) = registry.Resolve(id, request.BaseVersion, "base_version");
-        var entry = registry.Get(id);
-        var spec = entry.Spec;
-        var v = new Violations();
-        var options = TrainingOptionsMapper.ToEngine(request.Options, limits.Value, v);
-        Dataset? train = request.DataCase switch
-        {
-            TrainRequest.DataOneofCase.Dataset => DatasetMapper.ToEngine(request.Dataset, "dataset", spec, entry.OutputSize, limits.Value.MaxDatasetBytes, v),
-            TrainRequest.DataOneofCase.DatasetId => DatasetMapper.ToEngine(datasets.Get(request.DatasetId, "dataset_id"), "dataset_id", spec, entry.OutputSize, v),
-            _ => Missing(v),
-        };
-        if (request.ValidationDataset is not null)
-        {
-            var validation = DatasetMapper.ToEngine(request.ValidationDataset, "validation_dataset", spec, entry.OutputSize, limits.Value.MaxDatasetBytes, v);
-            options = options with { Validation = validation, ValidationSplit = 0f };
-        }
-        v.Check(options.EarlyStoppingPatience == 0 || options.Validation is not null || options.ValidationSplit > 0f,
-            "options.early_stopping_patience", "early stopping needs validation data: set options.validation_split or validation_dataset");
-        if (train is not null && options.ValidationSplit > 0f)
-        {
-            int held = options.ValidationRows(train.Count); // the engine's own count, so the two checks agree
-            v.Check(held >= 1 && held < train.Count,
-                "options.validation_split", $"leaves no validation or no training rows out of {train.Count}");
-        }
-        v.ThrowIfAny();
-
-        if (!entry.TryBeginWrite())
-        {
-            throw ServiceException.FailedPrecondition($"Model '{id}' is already being trained (or having gradients applied); one writer per model at a time.");
-        }
+        context.Annotate(request.ModelId);
+        var domain = TrainingRequestMapper.ToDomain(request.ModelId, request.BaseVersion,
+            request.DataCase == TrainRequest.DataOneofCase.Dataset ? request.Dataset : null,
+            request.DataCase == TrainRequest.DataOneofCase.DatasetId ? request.DatasetId : null,
+            request.Options, request.ValidationDataset, limits.Value);
+        var job = await jobs.StartAsync(domain, JobOrigin.Train, null, 0, context.CancellationToken);
+        JobRecord? final = null;
         try
         {
-            if (request.BaseVersion == 0)
+            await foreach (var e in jobs.WatchAsync(job.Id, 1, context.CancellationToken))
             {
-                // "Latest" is read again under the writer slot: an ApplyGradients that published
-                // after the first look must be the base, not silently superseded.
-                (baseRecord, baseLoaded) = registry.Resolve(id, 0, "base_version");
+                if (e.Epoch is { } epoch)
+                {
+                    await responseStream.WriteAsync(new TrainResponse { Progress = JobMapper.ToApi(epoch, domain.Settings.Epochs) });
+                }
+                else if (e.State is { IsFinal: true } state)
+                {
+                    final = state;
+                }
             }
-            using var slot = slots.Take();
-            var model = baseLoaded.Prototype.Clone();
-            var resume = !(request.Options?.ResetOptimizerState ?? false) && baseLoaded.OptimizerState?.Kind == options.Optimizer.Kind
-                ? baseLoaded.OptimizerState
-                : null;
-            Trainer trainer;
-            try
-            {
-                trainer = CreateTrainer(model, options, resume);
-            }
-            catch (ArgumentException e)
-            {
-                throw new RequestValidationException($"options.{e.ParamName}", e.Message);
-            }
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.Stopping);
-            var progress = Channel.CreateUnbounded<EpochMetrics>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-            var fit = Task.Factory.StartNew(() =>
-            {
-                try
-                {
-                    return trainer.Fit(train!, m =>
-                    {
-                        ServerLog.TrainingEpoch(logger, id, m.Epoch, options.Epochs, m.Step, m.TrainLoss, m.ValidationLoss, m.ValidationAccuracy, m.LearningRate, (long)m.Elapsed.TotalMilliseconds);
-                        progress.Writer.TryWrite(m);
-                    }, cts.Token);
-                }
-                finally
-                {
-                    progress.Writer.TryComplete();
-                }
-            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-            TrainingResult result;
-            try
-            {
-                await foreach (var m in progress.Reader.ReadAllAsync(CancellationToken.None))
-                {
-                    await responseStream.WriteAsync(new TrainResponse { Progress = ToApi(m, options.Epochs) });
-                }
-                result = await fit;
-            }
-            catch (Exception e)
-            {
-                // The client went away or training failed: stop the trainer before the writer slot is released.
-                await cts.CancelAsync();
-                try
-                {
-                    await fit;
-                }
-                catch (Exception)
-                {
-                    // Already reporting the first failure.
-                }
-                ServerLog.TrainingStopped(logger, id, StopReason(e, context));
-                if (lifetime.Draining && !context.CancellationToken.IsCancellationRequested)
-                {
-                    throw ServiceException.Unavailable("Training cancelled: the server is shutting down; nothing was published.");
-                }
-                if (e is ArgumentException argument)
-                {
-                    // The engine's own data checks (beyond what was validated above) are still the caller's input.
-                    throw new RequestValidationException(argument.ParamName is { Length: > 0 } p && !p.Contains(' ') ? $"options.{p}" : "dataset", argument.Message);
-                }
-                throw;
-            }
-            if (cts.IsCancellationRequested)
-            {
-                ServerLog.TrainingStopped(logger, id, StopReason(new OperationCanceledException(), context));
-                context.CancellationToken.ThrowIfCancellationRequested();
-                throw ServiceException.Unavailable("Training cancelled: the server is shutting down; nothing was published.");
-            }
-            var best = result.History.FirstOrDefault(h => h.Epoch == result.BestEpoch) ?? result.History[^1];
-            var metadata = new TrainingMetadata
-            {
-                Epochs = result.History.Count,
-                Steps = result.Steps,
-                TrainLoss = result.History[^1].TrainLoss,
-                ValidationLoss = best.ValidationLoss,
-                ValidationAccuracy = best.ValidationAccuracy,
-            };
-            var record = registry.Publish(entry, model, result.OptimizerState, ModelVersionSource.Trained, baseRecord.Number, metadata);
-            context.Annotate(id, record.Number);
-            await responseStream.WriteAsync(new TrainResponse
-            {
-                Completed = new TrainingCompleted { Version = ModelMapper.ToApi(record), BestEpoch = result.BestEpoch, StoppedEarly = result.StoppedEarly },
-            });
         }
         finally
         {
-            entry.EndWrite();
+            if (final is null)
+            {
+                // The caller left (cancel, deadline, broken connection) or the stream failed: the job ends with the call.
+                try
+                {
+                    await jobs.CancelAsync(job.Id, context.Deadline <= DateTime.UtcNow ? "The Train call's deadline passed; nothing was published." : "The Train call was cancelled; nothing was published.", CancellationToken.None);
+                }
+                catch (ServiceException)
+                {
+                    // Already finished.
+                }
+            }
         }
+        if (final!.State != JobState.Succeeded)
+        {
+            if (final.Failure is { Kind: JobFailureKind.Cancelled } && context.CancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(final.Failure.Message);
+            }
+            throw final.Failure?.ToException() ?? ServiceException.Unavailable("Training ended without a result; nothing was published.");
+        }
+        context.Annotate(final.ModelId, final.ResultVersion);
+        var completed = JobMapper.ToApi(final, null, registry).Result;
+        await responseStream.WriteAsync(new TrainResponse { Completed = completed });
     }
 
     public override async Task<UploadDatasetResponse> UploadDataset(IAsyncStreamReader<UploadDatasetRequest> requestStream, ServerCallContext context)
     {
-        var builder = new DatasetUploadBuilder(limits.Value.MaxDatasetBytes);
-        await foreach (var chunk in requestStream.ReadAllAsync(context.CancellationToken))
+        var builder = new DatasetUploadBuilder();
+        var idle = TimeSpan.FromSeconds(datasetOptions.Value.UploadIdleTimeoutSeconds);
+        using var idleCts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, idleCts.Token);
+        async IAsyncEnumerable<DatasetChunk> Chunks()
         {
-            builder.Add(chunk);
+            while (true)
+            {
+                idleCts.CancelAfter(idle);
+                bool more;
+                try
+                {
+                    more = await requestStream.MoveNext(linked.Token);
+                }
+                catch (OperationCanceledException) when (idleCts.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+                {
+                    throw new ServiceException(ServiceError.DeadlineExceeded,
+                        $"The upload sent nothing for {idle.TotalSeconds:0} s (Datasets:UploadIdleTimeoutSeconds); its partial data was discarded.");
+                }
+                if (!more)
+                {
+                    yield break;
+                }
+                idleCts.CancelAfter(Timeout.InfiniteTimeSpan);
+                yield return builder.Map(requestStream.Current);
+            }
         }
-        var dataset = builder.Build();
-        datasets.Add(dataset);
-        return new UploadDatasetResponse { DatasetId = dataset.Id, Rows = dataset.Features.Rows, SizeBytes = dataset.SizeBytes };
+        var record = await datasets.UploadAsync(Chunks(), context.CancellationToken);
+        return new UploadDatasetResponse
+        {
+            DatasetId = record.Id,
+            Rows = record.Summary.Rows,
+            SizeBytes = record.Summary.Rows * (record.Summary.FeatureCount + Math.Max(1, record.Summary.TargetColumns)) * 4L,
+            Dataset = DatasetMapper.ToApi(record),
+        };
+    }
+
+    public override async Task<GetDatasetResponse> GetDataset(GetDatasetRequest request, ServerCallContext context) =>
+        new() { Dataset = DatasetMapper.ToApi(await datasets.GetAsync(request.DatasetId, cancellationToken: context.CancellationToken)) };
+
+    public override async Task<ListDatasetsResponse> ListDatasets(ListDatasetsRequest request, ServerCallContext context)
+    {
+        var v = new Violations();
+        v.Check(request.PageSize is >= 0 and <= MaxPageSize, "page_size", $"must be in [0, {MaxPageSize}] (0 = {DefaultPageSize}), got {request.PageSize}");
+        string? after = null;
+        if (request.PageToken.Length > 0)
+        {
+            after = DecodeToken(request.PageToken);
+            v.Check(after is not null, "page_token", "is not a token returned by ListDatasets");
+        }
+        v.ThrowIfAny();
+        int size = request.PageSize == 0 ? DefaultPageSize : request.PageSize;
+        var page = await datasets.ListAsync(after, size + 1, context.CancellationToken);
+        var response = new ListDatasetsResponse();
+        response.Datasets.AddRange(page.Take(size).Select(DatasetMapper.ToApi));
+        if (page.Count > size)
+        {
+            response.NextPageToken = Convert.ToBase64String(Encoding.UTF8.GetBytes("after:" + page[size - 1].Id));
+        }
+        return response;
+    }
+
+    public override async Task<DeleteDatasetResponse> DeleteDataset(DeleteDatasetRequest request, ServerCallContext context)
+    {
+        await datasets.DeleteAsync(request.DatasetId, context.CancellationToken);
+        return new DeleteDatasetResponse();
     }
 
     public override Task<ApplyGradientsResponse> ApplyGradients(ApplyGradientsRequest request, ServerCallContext context)
@@ -207,17 +183,9 @@ public sealed class TrainingGrpcService(
             v.ThrowIfAny();
 
             var optimizer = OptimizerFactory.Create(settings);
-            if (loaded.OptimizerState is { } state && state.Kind == settings.Kind)
+            if (OptimizerResume.Select(loaded.OptimizerState, settings, model.Parameters, reset: false) is { } state)
             {
-                try
-                {
-                    optimizer.ImportState(state, model.Parameters);
-                }
-                catch (ArgumentException)
-                {
-                    // Stored state that does not fit: step with a fresh optimizer, as Train does.
-                    optimizer = OptimizerFactory.Create(settings);
-                }
+                optimizer.ImportState(state, model.Parameters);
             }
             optimizer.Step(model.Parameters, request.LearningRate);
             var record = registry.Publish(entry, model, optimizer.ExportState(), ModelVersionSource.GradientsApplied, latest.Number,
@@ -231,57 +199,16 @@ public sealed class TrainingGrpcService(
         }
     }
 
-    private Trainer CreateTrainer(Engine.Models.Model model, TrainingOptions options, OptimizerState? resume)
+    private static string? DecodeToken(string token)
     {
-        if (resume is null)
-        {
-            return new Trainer(model, options);
-        }
         try
         {
-            return new Trainer(model, options, resume);
+            string text = Encoding.UTF8.GetString(Convert.FromBase64String(token));
+            return text.StartsWith("after:", StringComparison.Ordinal) && DatasetIds.IsValid(text[6..]) ? text[6..] : null;
         }
-        catch (ArgumentException)
+        catch (FormatException)
         {
-            // State of the same kind that does not fit these settings: start the optimizer afresh.
-            return new Trainer(model, options);
+            return null;
         }
     }
-
-    private static Dataset? Missing(Violations v)
-    {
-        v.Add("data", "is required: set dataset (inline) or dataset_id (from UploadDataset)");
-        return null;
-    }
-
-    private static EpochProgress ToApi(EpochMetrics m, int totalEpochs)
-    {
-        var p = new EpochProgress
-        {
-            Epoch = m.Epoch,
-            TotalEpochs = totalEpochs,
-            Step = m.Step,
-            TrainLoss = m.TrainLoss,
-            LearningRate = m.LearningRate,
-            ElapsedMs = (long)m.Elapsed.TotalMilliseconds,
-        };
-        if (m.TrainAccuracy is float ta)
-        {
-            p.TrainAccuracy = ta;
-        }
-        if (m.ValidationLoss is float vl)
-        {
-            p.ValidationLoss = vl;
-        }
-        if (m.ValidationAccuracy is float va)
-        {
-            p.ValidationAccuracy = va;
-        }
-        return p;
-    }
-
-    private string StopReason(Exception e, ServerCallContext context) =>
-        e is OperationCanceledException or IOException or InvalidOperationException
-            ? context.Deadline <= DateTime.UtcNow ? "deadline exceeded" : lifetime.Draining ? "server shutting down" : "cancelled by the client"
-            : $"failed: {e.GetType().Name}";
 }

@@ -18,6 +18,8 @@ public static class ServiceCollectionExtensions
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MetricsOptions>().Bind(configuration.GetSection(MetricsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OtlpOptions>().Bind(configuration.GetSection(OtlpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JobsOptions>().Bind(configuration.GetSection(JobsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DatasetsOptions>().Bind(configuration.GetSection(DatasetsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(server.Value.ShutdownGracePeriodSeconds));
         return services;
@@ -49,13 +51,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ServerLifetime>();
         services.AddSingleton<ModelStore>();
         services.AddSingleton<ModelRegistry>();
-        services.AddSingleton<DatasetCache>();
-        services.AddSingleton<TrainingSlots>();
         services.AddHostedService<StoreLifecycleService>();
+        services.AddDropoutTraining();
         return services;
     }
 
     /// <summary>Health service names: "" (the whole server) and the fully-qualified API services.</summary>
     public static readonly string[] HealthServiceNames =
-        ["", "dropout.v1.ModelService", "dropout.v1.TrainingService", "dropout.v1.InferenceService"];
+        ["", "dropout.v1.ModelService", "dropout.v1.TrainingService", "dropout.v1.InferenceService", "dropout.v1.JobService"];
 }

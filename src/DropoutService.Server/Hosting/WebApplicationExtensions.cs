@@ -113,6 +113,7 @@ public static class WebApplicationExtensions
         app.MapGrpcService<ModelGrpcService>().RequireRpcPermissions();
         app.MapGrpcService<TrainingGrpcService>().RequireRpcPermissions();
         app.MapGrpcService<InferenceGrpcService>().RequireRpcPermissions();
+        app.MapGrpcService<JobGrpcService>().RequireRpcPermissions();
         app.MapGrpcHealthChecksService();
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ServerOptions>>().Value.Reflection)
         {

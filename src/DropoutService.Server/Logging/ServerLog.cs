@@ -50,27 +50,48 @@ public static partial class ServerLog
     [LoggerMessage(31, LogLevel.Information, "Picked up {NewVersions} new versions from the store")]
     public static partial void Rescanned(ILogger logger, int newVersions);
 
-    [LoggerMessage(40, LogLevel.Information, "Audit {Action} by {Caller} ({AuthMethod}): {Outcome} model={ModelId} version={Version} resource={Resource}")]
+    [LoggerMessage(40, LogLevel.Information, "Job {JobId} of model {ModelId} queued ({Origin})")]
+    public static partial void JobQueued(ILogger logger, string jobId, string modelId, string origin);
+
+    [LoggerMessage(41, LogLevel.Information, "Job {JobId} of model {ModelId} running, attempt {Attempt}")]
+    public static partial void JobRunning(ILogger logger, string jobId, string modelId, int attempt);
+
+    [LoggerMessage(42, LogLevel.Information, "Job {JobId} of model {ModelId} ended {State} {Reason}")]
+    public static partial void JobEnded(ILogger logger, string jobId, string modelId, string state, string reason);
+
+    [LoggerMessage(43, LogLevel.Information, "Job {JobId} of model {ModelId} will resume after {Epochs} finished epochs")]
+    public static partial void JobResuming(ILogger logger, string jobId, string modelId, int epochs);
+
+    [LoggerMessage(44, LogLevel.Information, "Job {JobId} of model {ModelId} interrupted by shutdown; it resumes at the next start")]
+    public static partial void JobInterrupted(ILogger logger, string jobId, string modelId);
+
+    [LoggerMessage(45, LogLevel.Warning, "Job {JobId}: working checkpoint not used ({Reason}); the job starts over from its first epoch")]
+    public static partial void WorkingCheckpointRejected(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(46, LogLevel.Error, "Job {JobId} of model {ModelId} failed unexpectedly")]
+    public static partial void JobCrashed(ILogger logger, string jobId, string modelId, Exception exception);
+
+    [LoggerMessage(60, LogLevel.Information, "Audit {Action} by {Caller} ({AuthMethod}): {Outcome} model={ModelId} version={Version} resource={Resource}")]
     public static partial void Audit(ILogger logger, string action, string caller, string authMethod, string outcome, string? modelId, long? version, string? resource);
 
-    [LoggerMessage(41, LogLevel.Information, "API keys in force: {KeyCount} (keys file {KeysFile})")]
+    [LoggerMessage(61, LogLevel.Information, "API keys in force: {KeyCount} (keys file {KeysFile})")]
     public static partial void ApiKeysLoaded(ILogger logger, int keyCount, string keysFile);
 
-    [LoggerMessage(42, LogLevel.Error, "API keys not reloaded from {KeysSource}, the previous keys stay in force: {Reason}")]
+    [LoggerMessage(62, LogLevel.Error, "API keys not reloaded from {KeysSource}, the previous keys stay in force: {Reason}")]
     public static partial void ApiKeysReloadFailed(ILogger logger, string keysSource, string reason);
 
-    [LoggerMessage(43, LogLevel.Information, "Authentication is off: no credentials are configured and the server listens on loopback {Address} only; every local caller is admin")]
+    [LoggerMessage(63, LogLevel.Information, "Authentication is off: no credentials are configured and the server listens on loopback {Address} only; every local caller is admin")]
     public static partial void AuthOffLoopback(ILogger logger, string address);
 
-    [LoggerMessage(44, LogLevel.Warning, "Authentication is off on {Address} (Auth:AllowAnonymous=true): every caller that reaches the port is admin")]
+    [LoggerMessage(64, LogLevel.Warning, "Authentication is off on {Address} (Auth:AllowAnonymous=true): every caller that reaches the port is admin")]
     public static partial void AuthOffAnonymousAllowed(ILogger logger, string address);
 
-    [LoggerMessage(45, LogLevel.Information, "Authentication is on: {Credentials}; anonymous callers get roles [{AnonymousRoles}]")]
+    [LoggerMessage(65, LogLevel.Information, "Authentication is on: {Credentials}; anonymous callers get roles [{AnonymousRoles}]")]
     public static partial void AuthOn(ILogger logger, string credentials, string anonymousRoles);
 
-    [LoggerMessage(50, LogLevel.Critical, "Cannot start: {Reason}")]
+    [LoggerMessage(66, LogLevel.Critical, "Cannot start: {Reason}")]
     public static partial void StartupFailed(ILogger logger, string reason);
 
-    [LoggerMessage(51, LogLevel.Information, "Serving Prometheus metrics on http://{Address}:{Port}{Path}")]
+    [LoggerMessage(67, LogLevel.Information, "Serving Prometheus metrics on http://{Address}:{Port}{Path}")]
     public static partial void MetricsListening(ILogger logger, string address, int port, string path);
 }

@@ -130,4 +130,15 @@ public static class TensorMapper
 
     public static ApiTensor FromEngine(EngineTensor tensor, TensorEncoding encoding) =>
         FromEngine(tensor.Span, tensor.Rows, tensor.Columns, encoding);
+
+    /// <summary>Elements the shape declares (saturating at long.MaxValue), without allocating.</summary>
+    public static long ElementCount(ApiTensor tensor)
+    {
+        long n = 1;
+        foreach (long d in tensor.Shape)
+        {
+            n = d <= 0 ? 0 : n > long.MaxValue / d ? long.MaxValue : n * d;
+        }
+        return n;
+    }
 }

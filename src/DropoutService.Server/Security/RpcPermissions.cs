@@ -21,6 +21,16 @@ public static class RpcPermissions
         ["/dropout.v1.TrainingService/Train"] = new(Roles.Train, true),
         ["/dropout.v1.TrainingService/UploadDataset"] = new(Roles.Train, true),
         ["/dropout.v1.TrainingService/ApplyGradients"] = new(Roles.Train, true),
+        // Jobs and stored datasets belong to training. Jobs carry no owner yet, so "admin for
+        // others' jobs" cannot be told apart: CancelJob needs train (see docs/operations.md).
+        ["/dropout.v1.JobService/StartTraining"] = new(Roles.Train, true),
+        ["/dropout.v1.JobService/GetJob"] = new(Roles.Train, false),
+        ["/dropout.v1.JobService/ListJobs"] = new(Roles.Train, false),
+        ["/dropout.v1.JobService/WatchJob"] = new(Roles.Train, false),
+        ["/dropout.v1.JobService/CancelJob"] = new(Roles.Train, true),
+        ["/dropout.v1.TrainingService/GetDataset"] = new(Roles.Train, false),
+        ["/dropout.v1.TrainingService/ListDatasets"] = new(Roles.Train, false),
+        ["/dropout.v1.TrainingService/DeleteDataset"] = new(Roles.Train, true),
         ["/dropout.v1.ModelService/DeleteModel"] = new(Roles.Admin, true),
     };
 

@@ -49,19 +49,33 @@ public sealed class TrainingCancellationTests
     }
 
     [Fact]
-    public async Task Train_SecondConcurrentTrainOnSameModel_FailedPrecondition()
+    public async Task Train_SecondConcurrentTrainOnSameModel_WaitsQueuedThenRunsAfterFirst()
     {
         await using var server = await StartWithModelAsync();
+        var jobs = new JobService.JobServiceClient(server.Channel);
         using var cts = new CancellationTokenSource();
         using var first = server.Training.Train(LongTraining(), cancellationToken: cts.Token);
         Assert.True(await first.ResponseStream.MoveNext(CancellationToken.None));
 
-        var e = await Assert.ThrowsAsync<RpcException>(() => TrainCalls.RunAsync(server.Training, LongTraining()));
+        var quick = LongTraining();
+        quick.Options = new TrainingOptions { Epochs = 1 };
+        var second = TrainCalls.RunAsync(server.Training, quick);
+        ListJobsResponse listed;
+        do
+        {
+            listed = await jobs.ListJobsAsync(new ListJobsRequest { ModelId = "long" });
+        }
+        while (listed.Jobs.Count < 2);
         var model = await server.Models.GetModelAsync(new GetModelRequest { ModelId = "long" });
         cts.Cancel();
+        var outcome = await second;
 
-        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        // One writer per model: the second job waited (QUEUED) behind the first, then trained from version 1.
+        Assert.Equal([JobState.Queued, JobState.Running], listed.Jobs.Select(j => j.State));
+        Assert.All(listed.Jobs, j => Assert.Equal(JobOrigin.Train, j.Origin));
         Assert.True(model.Model.Training);
+        Assert.Equal(2, outcome.Completed.Version.Version);
+        Assert.Equal(1, outcome.Completed.Version.ParentVersion);
     }
 
     [Fact]

@@ -108,9 +108,36 @@ public sealed class TrainingServiceTests
     }
 
     [Fact]
-    public async Task Train_BeyondMaxConcurrentTrainings_ResourceExhausted()
+    public async Task Train_BeyondMaxConcurrentTrainings_QueuedUntilASlotFrees()
     {
         await using var server = await ServerHost.StartAsync(null, "--Limits:MaxConcurrentTrainings=1");
+        var jobs = new JobService.JobServiceClient(server.Channel);
+        var (train, _) = Digits.Split();
+        await server.Models.CreateModelAsync(new CreateModelRequest { ModelId = "a", Spec = Specs.Classifier(Digits.Features, Digits.Classes) });
+        await server.Models.CreateModelAsync(new CreateModelRequest { ModelId = "b", Spec = Specs.Classifier(Digits.Features, Digits.Classes) });
+        using var cts = new CancellationTokenSource();
+        using var first = server.Training.Train(new TrainRequest { ModelId = "a", Dataset = train, Options = new TrainingOptions { Epochs = 5000 } }, cancellationToken: cts.Token);
+        Assert.True(await first.ResponseStream.MoveNext(CancellationToken.None));
+
+        var second = TrainCalls.RunAsync(server.Training, new TrainRequest { ModelId = "b", Dataset = train, Options = new TrainingOptions { Epochs = 1 } });
+        ListJobsResponse queued;
+        do
+        {
+            queued = await jobs.ListJobsAsync(new ListJobsRequest { ModelId = "b", States = { JobState.Queued } });
+        }
+        while (queued.Jobs.Count == 0);
+        var delete = await Assert.ThrowsAsync<RpcException>(async () => await server.Models.DeleteModelAsync(new DeleteModelRequest { ModelId = "a" }));
+        cts.Cancel();
+        var outcome = await second;
+
+        Assert.Equal(StatusCode.FailedPrecondition, delete.StatusCode);
+        Assert.Equal(2, outcome.Completed.Version.Version);
+    }
+
+    [Fact]
+    public async Task Train_NoQueueAllowedAndSlotsTaken_ResourceExhausted()
+    {
+        await using var server = await ServerHost.StartAsync(null, "--Limits:MaxConcurrentTrainings=1", "--Jobs:MaxQueuedJobs=0");
         var (train, _) = Digits.Split();
         await server.Models.CreateModelAsync(new CreateModelRequest { ModelId = "a", Spec = Specs.Classifier(Digits.Features, Digits.Classes) });
         await server.Models.CreateModelAsync(new CreateModelRequest { ModelId = "b", Spec = Specs.Classifier(Digits.Features, Digits.Classes) });
@@ -120,11 +147,10 @@ public sealed class TrainingServiceTests
 
         var e = await Assert.ThrowsAsync<RpcException>(() =>
             TrainCalls.RunAsync(server.Training, new TrainRequest { ModelId = "b", Dataset = train, Options = new TrainingOptions { Epochs = 1 } }));
-        var delete = await Assert.ThrowsAsync<RpcException>(async () => await server.Models.DeleteModelAsync(new DeleteModelRequest { ModelId = "a" }));
         cts.Cancel();
 
         Assert.Equal(StatusCode.ResourceExhausted, e.StatusCode);
-        Assert.Equal(StatusCode.FailedPrecondition, delete.StatusCode);
+        Assert.Contains("Jobs:MaxQueuedJobs", e.Status.Detail);
     }
 
     [Fact]

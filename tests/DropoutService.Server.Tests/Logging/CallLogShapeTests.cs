@@ -52,7 +52,7 @@ public sealed class CallLogShapeTests(ITestOutputHelper output)
         await admin.Models.DeleteModelAsync(new DeleteModelRequest { ModelId = "shape" });
         expected.Add(("/dropout.v1.ModelService/DeleteModel", "OK", "operator"));
 
-        var lines = await server.WaitForLinesAsync(l => Events(l).Count(e => Id(e) == 40) >= 4 && Events(l).Count(e => CallEvents.Contains(Id(e))) >= expected.Count);
+        var lines = await server.WaitForLinesAsync(l => Events(l).Count(e => Id(e) == 60) >= 4 && Events(l).Count(e => CallEvents.Contains(Id(e))) >= expected.Count);
         foreach (string line in lines)
         {
             output.WriteLine(line.Length > 600 ? line[..600] + "..." : line);
@@ -76,7 +76,7 @@ public sealed class CallLogShapeTests(ITestOutputHelper output)
         // Distinct calls, distinct traces.
         Assert.Equal(calls.Count, calls.Select(c => Prop(c, "@tr")).Distinct().Count());
 
-        var audits = events.Where(e => Id(e) == 40).ToList();
+        var audits = events.Where(e => Id(e) == 60).ToList();
         Assert.Equal(
             [("CreateModel", "trainer", "api-key", "OK", "shape"), ("CreateModel", "trainer", "api-key", "INVALID_ARGUMENT", null),
              ("DeleteModel", "trainer", "api-key", "PERMISSION_DENIED", null), ("DeleteModel", "operator", "api-key", "OK", "shape")],

@@ -40,7 +40,23 @@ public static class RpcCalls
         },
         ["/dropout.v1.TrainingService/ApplyGradients"] = c => c.Training.ApplyGradientsAsync(new ApplyGradientsRequest { ModelId = Model, LearningRate = 0.1f }).ResponseAsync,
         ["/dropout.v1.ModelService/DeleteModel"] = c => c.Models.DeleteModelAsync(new DeleteModelRequest { ModelId = "no-such-model" }).ResponseAsync,
+        ["/dropout.v1.JobService/StartTraining"] = c => Jobs(c).StartTrainingAsync(new StartTrainingRequest { ModelId = Model }).ResponseAsync,
+        ["/dropout.v1.JobService/GetJob"] = c => Jobs(c).GetJobAsync(new GetJobRequest { JobId = "no-such-job" }).ResponseAsync,
+        ["/dropout.v1.JobService/ListJobs"] = c => Jobs(c).ListJobsAsync(new ListJobsRequest()).ResponseAsync,
+        ["/dropout.v1.JobService/WatchJob"] = async c =>
+        {
+            using var call = Jobs(c).WatchJob(new WatchJobRequest { JobId = "no-such-job" });
+            while (await call.ResponseStream.MoveNext(CancellationToken.None))
+            {
+            }
+        },
+        ["/dropout.v1.JobService/CancelJob"] = c => Jobs(c).CancelJobAsync(new CancelJobRequest { JobId = "no-such-job" }).ResponseAsync,
+        ["/dropout.v1.TrainingService/GetDataset"] = c => c.Training.GetDatasetAsync(new GetDatasetRequest { DatasetId = "no-such-dataset" }).ResponseAsync,
+        ["/dropout.v1.TrainingService/ListDatasets"] = c => c.Training.ListDatasetsAsync(new ListDatasetsRequest()).ResponseAsync,
+        ["/dropout.v1.TrainingService/DeleteDataset"] = c => c.Training.DeleteDatasetAsync(new DeleteDatasetRequest { DatasetId = "no-such-dataset" }).ResponseAsync,
     };
+
+    private static JobService.JobServiceClient Jobs(AuthChannel c) => new(c.Invoker);
 
     /// <summary>Runs a call and returns its status code (OK when it succeeded).</summary>
     public static async Task<StatusCode> StatusOf(Func<AuthChannel, Task> call, AuthChannel channel)

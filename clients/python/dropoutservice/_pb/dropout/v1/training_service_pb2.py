@@ -11,11 +11,12 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from dropoutservice._pb.dropout.v1 import dataset_pb2 as dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2
 from dropoutservice._pb.dropout.v1 import model_pb2 as dropoutservice_dot___pb_dot_dropout_dot_v1_dot_model__pb2
 from dropoutservice._pb.dropout.v1 import tensor_pb2 as dropoutservice_dot___pb_dot_dropout_dot_v1_dot_tensor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n4dropoutservice/_pb/dropout/v1/training_service.proto\x12\ndropout.v1\x1a)dropoutservice/_pb/dropout/v1/model.proto\x1a*dropoutservice/_pb/dropout/v1/tensor.proto\"\xdb\x01\n\x0cTrainRequest\x12\x10\n\x08model_id\x18\x01 \x01(\t\x12\x14\n\x0c\x62\x61se_version\x18\x02 \x01(\x03\x12&\n\x07\x64\x61taset\x18\x03 \x01(\x0b\x32\x13.dropout.v1.DatasetH\x00\x12\x14\n\ndataset_id\x18\x04 \x01(\tH\x00\x12,\n\x07options\x18\x05 \x01(\x0b\x32\x1b.dropout.v1.TrainingOptions\x12/\n\x12validation_dataset\x18\x06 \x01(\x0b\x32\x13.dropout.v1.DatasetB\x06\n\x04\x64\x61ta\"m\n\x07\x44\x61taset\x12$\n\x08\x66\x65\x61tures\x18\x01 \x01(\x0b\x32\x12.dropout.v1.Tensor\x12\x11\n\tclass_ids\x18\x02 \x03(\x05\x12)\n\rtarget_values\x18\x03 \x01(\x0b\x32\x12.dropout.v1.Tensor\"\xb5\x03\n\x0fTrainingOptions\x12\x0e\n\x06\x65pochs\x18\x01 \x01(\x05\x12\x12\n\nbatch_size\x18\x02 \x01(\x05\x12\x1a\n\rlearning_rate\x18\x03 \x01(\x02H\x00\x88\x01\x01\x12.\n\toptimizer\x18\x04 \x01(\x0b\x32\x1b.dropout.v1.OptimizerConfig\x12\x32\n\x08schedule\x18\x05 \x01(\x0b\x32 .dropout.v1.LearningRateSchedule\x12\x14\n\x0cweight_decay\x18\x06 \x01(\x02\x12\x10\n\x08max_norm\x18\x07 \x01(\x02\x12\x18\n\x10validation_split\x18\x08 \x01(\x02\x12\x1f\n\x17\x65\x61rly_stopping_patience\x18\t \x01(\x05\x12 \n\x18\x65\x61rly_stopping_min_delta\x18\n \x01(\x02\x12!\n\x14restore_best_weights\x18\x0b \x01(\x08H\x01\x88\x01\x01\x12\x0c\n\x04seed\x18\x0c \x01(\x04\x12\x1d\n\x15reset_optimizer_state\x18\r \x01(\x08\x42\x10\n\x0e_learning_rateB\x17\n\x15_restore_best_weights\"\xd2\x01\n\x0fOptimizerConfig\x12#\n\x04kind\x18\x01 \x01(\x0e\x32\x15.dropout.v1.Optimizer\x12\x15\n\x08momentum\x18\x02 \x01(\x02H\x00\x88\x01\x01\x12\x10\n\x03rho\x18\x03 \x01(\x02H\x01\x88\x01\x01\x12\x12\n\x05\x62\x65ta1\x18\x04 \x01(\x02H\x02\x88\x01\x01\x12\x12\n\x05\x62\x65ta2\x18\x05 \x01(\x02H\x03\x88\x01\x01\x12\x14\n\x07\x65psilon\x18\x06 \x01(\x02H\x04\x88\x01\x01\x42\x0b\n\t_momentumB\x06\n\x04_rhoB\x08\n\x06_beta1B\x08\n\x06_beta2B\n\n\x08_epsilon\"\x8c\x01\n\x14LearningRateSchedule\x12&\n\x04kind\x18\x01 \x01(\x0e\x32\x18.dropout.v1.ScheduleKind\x12\x13\n\x0bstep_epochs\x18\x02 \x01(\x05\x12\x12\n\x05gamma\x18\x03 \x01(\x02H\x00\x88\x01\x01\x12\x19\n\x11min_learning_rate\x18\x04 \x01(\x02\x42\x08\n\x06_gamma\"{\n\rTrainResponse\x12-\n\x08progress\x18\x01 \x01(\x0b\x32\x19.dropout.v1.EpochProgressH\x00\x12\x32\n\tcompleted\x18\x02 \x01(\x0b\x32\x1d.dropout.v1.TrainingCompletedH\x00\x42\x07\n\x05\x65vent\"\x9d\x02\n\rEpochProgress\x12\r\n\x05\x65poch\x18\x01 \x01(\x05\x12\x14\n\x0ctotal_epochs\x18\x02 \x01(\x05\x12\x0c\n\x04step\x18\x03 \x01(\x03\x12\x12\n\ntrain_loss\x18\x04 \x01(\x02\x12\x1b\n\x0etrain_accuracy\x18\x05 \x01(\x02H\x00\x88\x01\x01\x12\x1c\n\x0fvalidation_loss\x18\x06 \x01(\x02H\x01\x88\x01\x01\x12 \n\x13validation_accuracy\x18\x07 \x01(\x02H\x02\x88\x01\x01\x12\x15\n\rlearning_rate\x18\x08 \x01(\x02\x12\x12\n\nelapsed_ms\x18\t \x01(\x03\x42\x11\n\x0f_train_accuracyB\x12\n\x10_validation_lossB\x16\n\x14_validation_accuracy\"i\n\x11TrainingCompleted\x12)\n\x07version\x18\x01 \x01(\x0b\x32\x18.dropout.v1.ModelVersion\x12\x12\n\nbest_epoch\x18\x02 \x01(\x05\x12\x15\n\rstopped_early\x18\x03 \x01(\x08\"\x91\x01\n\x14UploadDatasetRequest\x12\x15\n\rfeature_count\x18\x01 \x01(\x05\x12$\n\x08\x66\x65\x61tures\x18\x02 \x01(\x0b\x32\x12.dropout.v1.Tensor\x12\x11\n\tclass_ids\x18\x03 \x03(\x05\x12)\n\rtarget_values\x18\x04 \x01(\x0b\x32\x12.dropout.v1.Tensor\"M\n\x15UploadDatasetResponse\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0c\n\x04rows\x18\x02 \x01(\x03\x12\x12\n\nsize_bytes\x18\x03 \x01(\x03\"\xb8\x01\n\x15\x41pplyGradientsRequest\x12\x10\n\x08model_id\x18\x01 \x01(\t\x12\x14\n\x0c\x62\x61se_version\x18\x02 \x01(\x03\x12\x30\n\tgradients\x18\x03 \x03(\x0b\x32\x1d.dropout.v1.ParameterGradient\x12.\n\toptimizer\x18\x04 \x01(\x0b\x32\x1b.dropout.v1.OptimizerConfig\x12\x15\n\rlearning_rate\x18\x05 \x01(\x02\"C\n\x16\x41pplyGradientsResponse\x12)\n\x07version\x18\x01 \x01(\x0b\x32\x18.dropout.v1.ModelVersion*{\n\x0cScheduleKind\x12\x1d\n\x19SCHEDULE_KIND_UNSPECIFIED\x10\x00\x12\x1a\n\x16SCHEDULE_KIND_CONSTANT\x10\x01\x12\x16\n\x12SCHEDULE_KIND_STEP\x10\x02\x12\x18\n\x14SCHEDULE_KIND_COSINE\x10\x03\x32\x82\x02\n\x0fTrainingService\x12>\n\x05Train\x12\x18.dropout.v1.TrainRequest\x1a\x19.dropout.v1.TrainResponse0\x01\x12V\n\rUploadDataset\x12 .dropout.v1.UploadDatasetRequest\x1a!.dropout.v1.UploadDatasetResponse(\x01\x12W\n\x0e\x41pplyGradients\x12!.dropout.v1.ApplyGradientsRequest\x1a\".dropout.v1.ApplyGradientsResponseBaZGgithub.com/dropoutservice/dropoutservice/clients/go/dropoutv1;dropoutv1\xaa\x02\x15\x44ropoutService.Api.V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n4dropoutservice/_pb/dropout/v1/training_service.proto\x12\ndropout.v1\x1a+dropoutservice/_pb/dropout/v1/dataset.proto\x1a)dropoutservice/_pb/dropout/v1/model.proto\x1a*dropoutservice/_pb/dropout/v1/tensor.proto\"\xdb\x01\n\x0cTrainRequest\x12\x10\n\x08model_id\x18\x01 \x01(\t\x12\x14\n\x0c\x62\x61se_version\x18\x02 \x01(\x03\x12&\n\x07\x64\x61taset\x18\x03 \x01(\x0b\x32\x13.dropout.v1.DatasetH\x00\x12\x14\n\ndataset_id\x18\x04 \x01(\tH\x00\x12,\n\x07options\x18\x05 \x01(\x0b\x32\x1b.dropout.v1.TrainingOptions\x12/\n\x12validation_dataset\x18\x06 \x01(\x0b\x32\x13.dropout.v1.DatasetB\x06\n\x04\x64\x61ta\"m\n\x07\x44\x61taset\x12$\n\x08\x66\x65\x61tures\x18\x01 \x01(\x0b\x32\x12.dropout.v1.Tensor\x12\x11\n\tclass_ids\x18\x02 \x03(\x05\x12)\n\rtarget_values\x18\x03 \x01(\x0b\x32\x12.dropout.v1.Tensor\"\xb5\x03\n\x0fTrainingOptions\x12\x0e\n\x06\x65pochs\x18\x01 \x01(\x05\x12\x12\n\nbatch_size\x18\x02 \x01(\x05\x12\x1a\n\rlearning_rate\x18\x03 \x01(\x02H\x00\x88\x01\x01\x12.\n\toptimizer\x18\x04 \x01(\x0b\x32\x1b.dropout.v1.OptimizerConfig\x12\x32\n\x08schedule\x18\x05 \x01(\x0b\x32 .dropout.v1.LearningRateSchedule\x12\x14\n\x0cweight_decay\x18\x06 \x01(\x02\x12\x10\n\x08max_norm\x18\x07 \x01(\x02\x12\x18\n\x10validation_split\x18\x08 \x01(\x02\x12\x1f\n\x17\x65\x61rly_stopping_patience\x18\t \x01(\x05\x12 \n\x18\x65\x61rly_stopping_min_delta\x18\n \x01(\x02\x12!\n\x14restore_best_weights\x18\x0b \x01(\x08H\x01\x88\x01\x01\x12\x0c\n\x04seed\x18\x0c \x01(\x04\x12\x1d\n\x15reset_optimizer_state\x18\r \x01(\x08\x42\x10\n\x0e_learning_rateB\x17\n\x15_restore_best_weights\"\xd2\x01\n\x0fOptimizerConfig\x12#\n\x04kind\x18\x01 \x01(\x0e\x32\x15.dropout.v1.Optimizer\x12\x15\n\x08momentum\x18\x02 \x01(\x02H\x00\x88\x01\x01\x12\x10\n\x03rho\x18\x03 \x01(\x02H\x01\x88\x01\x01\x12\x12\n\x05\x62\x65ta1\x18\x04 \x01(\x02H\x02\x88\x01\x01\x12\x12\n\x05\x62\x65ta2\x18\x05 \x01(\x02H\x03\x88\x01\x01\x12\x14\n\x07\x65psilon\x18\x06 \x01(\x02H\x04\x88\x01\x01\x42\x0b\n\t_momentumB\x06\n\x04_rhoB\x08\n\x06_beta1B\x08\n\x06_beta2B\n\n\x08_epsilon\"\x8c\x01\n\x14LearningRateSchedule\x12&\n\x04kind\x18\x01 \x01(\x0e\x32\x18.dropout.v1.ScheduleKind\x12\x13\n\x0bstep_epochs\x18\x02 \x01(\x05\x12\x12\n\x05gamma\x18\x03 \x01(\x02H\x00\x88\x01\x01\x12\x19\n\x11min_learning_rate\x18\x04 \x01(\x02\x42\x08\n\x06_gamma\"{\n\rTrainResponse\x12-\n\x08progress\x18\x01 \x01(\x0b\x32\x19.dropout.v1.EpochProgressH\x00\x12\x32\n\tcompleted\x18\x02 \x01(\x0b\x32\x1d.dropout.v1.TrainingCompletedH\x00\x42\x07\n\x05\x65vent\"\x9d\x02\n\rEpochProgress\x12\r\n\x05\x65poch\x18\x01 \x01(\x05\x12\x14\n\x0ctotal_epochs\x18\x02 \x01(\x05\x12\x0c\n\x04step\x18\x03 \x01(\x03\x12\x12\n\ntrain_loss\x18\x04 \x01(\x02\x12\x1b\n\x0etrain_accuracy\x18\x05 \x01(\x02H\x00\x88\x01\x01\x12\x1c\n\x0fvalidation_loss\x18\x06 \x01(\x02H\x01\x88\x01\x01\x12 \n\x13validation_accuracy\x18\x07 \x01(\x02H\x02\x88\x01\x01\x12\x15\n\rlearning_rate\x18\x08 \x01(\x02\x12\x12\n\nelapsed_ms\x18\t \x01(\x03\x42\x11\n\x0f_train_accuracyB\x12\n\x10_validation_lossB\x16\n\x14_validation_accuracy\"i\n\x11TrainingCompleted\x12)\n\x07version\x18\x01 \x01(\x0b\x32\x18.dropout.v1.ModelVersion\x12\x12\n\nbest_epoch\x18\x02 \x01(\x05\x12\x15\n\rstopped_early\x18\x03 \x01(\x08\"\xa8\x01\n\x14UploadDatasetRequest\x12\x15\n\rfeature_count\x18\x01 \x01(\x05\x12$\n\x08\x66\x65\x61tures\x18\x02 \x01(\x0b\x32\x12.dropout.v1.Tensor\x12\x11\n\tclass_ids\x18\x03 \x03(\x05\x12)\n\rtarget_values\x18\x04 \x01(\x0b\x32\x12.dropout.v1.Tensor\x12\x15\n\rfeature_shape\x18( \x03(\x03\"w\n\x15UploadDatasetResponse\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0c\n\x04rows\x18\x02 \x01(\x03\x12\x12\n\nsize_bytes\x18\x03 \x01(\x03\x12(\n\x07\x64\x61taset\x18( \x01(\x0b\x32\x17.dropout.v1.DatasetInfo\"\xb8\x01\n\x15\x41pplyGradientsRequest\x12\x10\n\x08model_id\x18\x01 \x01(\t\x12\x14\n\x0c\x62\x61se_version\x18\x02 \x01(\x03\x12\x30\n\tgradients\x18\x03 \x03(\x0b\x32\x1d.dropout.v1.ParameterGradient\x12.\n\toptimizer\x18\x04 \x01(\x0b\x32\x1b.dropout.v1.OptimizerConfig\x12\x15\n\rlearning_rate\x18\x05 \x01(\x02\"C\n\x16\x41pplyGradientsResponse\x12)\n\x07version\x18\x01 \x01(\x0b\x32\x18.dropout.v1.ModelVersion*{\n\x0cScheduleKind\x12\x1d\n\x19SCHEDULE_KIND_UNSPECIFIED\x10\x00\x12\x1a\n\x16SCHEDULE_KIND_CONSTANT\x10\x01\x12\x16\n\x12SCHEDULE_KIND_STEP\x10\x02\x12\x18\n\x14SCHEDULE_KIND_COSINE\x10\x03\x32\xf8\x03\n\x0fTrainingService\x12>\n\x05Train\x12\x18.dropout.v1.TrainRequest\x1a\x19.dropout.v1.TrainResponse0\x01\x12V\n\rUploadDataset\x12 .dropout.v1.UploadDatasetRequest\x1a!.dropout.v1.UploadDatasetResponse(\x01\x12K\n\nGetDataset\x12\x1d.dropout.v1.GetDatasetRequest\x1a\x1e.dropout.v1.GetDatasetResponse\x12Q\n\x0cListDatasets\x12\x1f.dropout.v1.ListDatasetsRequest\x1a .dropout.v1.ListDatasetsResponse\x12T\n\rDeleteDataset\x12 .dropout.v1.DeleteDatasetRequest\x1a!.dropout.v1.DeleteDatasetResponse\x12W\n\x0e\x41pplyGradients\x12!.dropout.v1.ApplyGradientsRequest\x1a\".dropout.v1.ApplyGradientsResponseBaZGgithub.com/dropoutservice/dropoutservice/clients/go/dropoutv1;dropoutv1\xaa\x02\x15\x44ropoutService.Api.V1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'dropoutservice._pb.dropout.v1.training_service_pb2', globals())
@@ -23,32 +24,32 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'ZGgithub.com/dropoutservice/dropoutservice/clients/go/dropoutv1;dropoutv1\252\002\025DropoutService.Api.V1'
-  _SCHEDULEKIND._serialized_start=2287
-  _SCHEDULEKIND._serialized_end=2410
-  _TRAINREQUEST._serialized_start=156
-  _TRAINREQUEST._serialized_end=375
-  _DATASET._serialized_start=377
-  _DATASET._serialized_end=486
-  _TRAININGOPTIONS._serialized_start=489
-  _TRAININGOPTIONS._serialized_end=926
-  _OPTIMIZERCONFIG._serialized_start=929
-  _OPTIMIZERCONFIG._serialized_end=1139
-  _LEARNINGRATESCHEDULE._serialized_start=1142
-  _LEARNINGRATESCHEDULE._serialized_end=1282
-  _TRAINRESPONSE._serialized_start=1284
-  _TRAINRESPONSE._serialized_end=1407
-  _EPOCHPROGRESS._serialized_start=1410
-  _EPOCHPROGRESS._serialized_end=1695
-  _TRAININGCOMPLETED._serialized_start=1697
-  _TRAININGCOMPLETED._serialized_end=1802
-  _UPLOADDATASETREQUEST._serialized_start=1805
-  _UPLOADDATASETREQUEST._serialized_end=1950
-  _UPLOADDATASETRESPONSE._serialized_start=1952
-  _UPLOADDATASETRESPONSE._serialized_end=2029
-  _APPLYGRADIENTSREQUEST._serialized_start=2032
-  _APPLYGRADIENTSREQUEST._serialized_end=2216
-  _APPLYGRADIENTSRESPONSE._serialized_start=2218
-  _APPLYGRADIENTSRESPONSE._serialized_end=2285
-  _TRAININGSERVICE._serialized_start=2413
-  _TRAININGSERVICE._serialized_end=2671
+  _SCHEDULEKIND._serialized_start=2397
+  _SCHEDULEKIND._serialized_end=2520
+  _TRAINREQUEST._serialized_start=201
+  _TRAINREQUEST._serialized_end=420
+  _DATASET._serialized_start=422
+  _DATASET._serialized_end=531
+  _TRAININGOPTIONS._serialized_start=534
+  _TRAININGOPTIONS._serialized_end=971
+  _OPTIMIZERCONFIG._serialized_start=974
+  _OPTIMIZERCONFIG._serialized_end=1184
+  _LEARNINGRATESCHEDULE._serialized_start=1187
+  _LEARNINGRATESCHEDULE._serialized_end=1327
+  _TRAINRESPONSE._serialized_start=1329
+  _TRAINRESPONSE._serialized_end=1452
+  _EPOCHPROGRESS._serialized_start=1455
+  _EPOCHPROGRESS._serialized_end=1740
+  _TRAININGCOMPLETED._serialized_start=1742
+  _TRAININGCOMPLETED._serialized_end=1847
+  _UPLOADDATASETREQUEST._serialized_start=1850
+  _UPLOADDATASETREQUEST._serialized_end=2018
+  _UPLOADDATASETRESPONSE._serialized_start=2020
+  _UPLOADDATASETRESPONSE._serialized_end=2139
+  _APPLYGRADIENTSREQUEST._serialized_start=2142
+  _APPLYGRADIENTSREQUEST._serialized_end=2326
+  _APPLYGRADIENTSRESPONSE._serialized_start=2328
+  _APPLYGRADIENTSRESPONSE._serialized_end=2395
+  _TRAININGSERVICE._serialized_start=2523
+  _TRAININGSERVICE._serialized_end=3027
 # @@protoc_insertion_point(module_scope)

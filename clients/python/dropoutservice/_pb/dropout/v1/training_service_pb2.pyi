@@ -1,3 +1,4 @@
+from dropoutservice._pb.dropout.v1 import dataset_pb2 as _dataset_pb2
 from dropoutservice._pb.dropout.v1 import model_pb2 as _model_pb2
 from dropoutservice._pb.dropout.v1 import tensor_pb2 as _tensor_pb2
 from google.protobuf.internal import containers as _containers
@@ -157,26 +158,30 @@ class TrainingOptions(_message.Message):
     def __init__(self, epochs: _Optional[int] = ..., batch_size: _Optional[int] = ..., learning_rate: _Optional[float] = ..., optimizer: _Optional[_Union[OptimizerConfig, _Mapping]] = ..., schedule: _Optional[_Union[LearningRateSchedule, _Mapping]] = ..., weight_decay: _Optional[float] = ..., max_norm: _Optional[float] = ..., validation_split: _Optional[float] = ..., early_stopping_patience: _Optional[int] = ..., early_stopping_min_delta: _Optional[float] = ..., restore_best_weights: bool = ..., seed: _Optional[int] = ..., reset_optimizer_state: bool = ...) -> None: ...
 
 class UploadDatasetRequest(_message.Message):
-    __slots__ = ["class_ids", "feature_count", "features", "target_values"]
+    __slots__ = ["class_ids", "feature_count", "feature_shape", "features", "target_values"]
     CLASS_IDS_FIELD_NUMBER: _ClassVar[int]
     FEATURES_FIELD_NUMBER: _ClassVar[int]
     FEATURE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    FEATURE_SHAPE_FIELD_NUMBER: _ClassVar[int]
     TARGET_VALUES_FIELD_NUMBER: _ClassVar[int]
     class_ids: _containers.RepeatedScalarFieldContainer[int]
     feature_count: int
+    feature_shape: _containers.RepeatedScalarFieldContainer[int]
     features: _tensor_pb2.Tensor
     target_values: _tensor_pb2.Tensor
-    def __init__(self, feature_count: _Optional[int] = ..., features: _Optional[_Union[_tensor_pb2.Tensor, _Mapping]] = ..., class_ids: _Optional[_Iterable[int]] = ..., target_values: _Optional[_Union[_tensor_pb2.Tensor, _Mapping]] = ...) -> None: ...
+    def __init__(self, feature_count: _Optional[int] = ..., features: _Optional[_Union[_tensor_pb2.Tensor, _Mapping]] = ..., class_ids: _Optional[_Iterable[int]] = ..., target_values: _Optional[_Union[_tensor_pb2.Tensor, _Mapping]] = ..., feature_shape: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class UploadDatasetResponse(_message.Message):
-    __slots__ = ["dataset_id", "rows", "size_bytes"]
+    __slots__ = ["dataset", "dataset_id", "rows", "size_bytes"]
+    DATASET_FIELD_NUMBER: _ClassVar[int]
     DATASET_ID_FIELD_NUMBER: _ClassVar[int]
     ROWS_FIELD_NUMBER: _ClassVar[int]
     SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    dataset: _dataset_pb2.DatasetInfo
     dataset_id: str
     rows: int
     size_bytes: int
-    def __init__(self, dataset_id: _Optional[str] = ..., rows: _Optional[int] = ..., size_bytes: _Optional[int] = ...) -> None: ...
+    def __init__(self, dataset_id: _Optional[str] = ..., rows: _Optional[int] = ..., size_bytes: _Optional[int] = ..., dataset: _Optional[_Union[_dataset_pb2.DatasetInfo, _Mapping]] = ...) -> None: ...
 
 class ScheduleKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

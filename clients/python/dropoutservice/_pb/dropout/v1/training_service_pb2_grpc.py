@@ -2,12 +2,15 @@
 """Client and server classes corresponding to protobuf-defined services."""
 import grpc
 
+from dropoutservice._pb.dropout.v1 import dataset_pb2 as dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2
 from dropoutservice._pb.dropout.v1 import training_service_pb2 as dropoutservice_dot___pb_dot_dropout_dot_v1_dot_training__service__pb2
 
 
 class TrainingServiceStub(object):
-    """Trains models and steps their optimizers; every successful call publishes a new immutable
-    version.
+    """Trains models and steps their optimizers; every successful training publishes a new immutable
+    version. Datasets are stored resources (UploadDataset, GetDataset, ListDatasets,
+    DeleteDataset). Training runs as jobs (JobService); Train is the simple path: a job bound to
+    one streaming call.
     """
 
     def __init__(self, channel):
@@ -26,6 +29,21 @@ class TrainingServiceStub(object):
                 request_serializer=dropoutservice_dot___pb_dot_dropout_dot_v1_dot_training__service__pb2.UploadDatasetRequest.SerializeToString,
                 response_deserializer=dropoutservice_dot___pb_dot_dropout_dot_v1_dot_training__service__pb2.UploadDatasetResponse.FromString,
                 )
+        self.GetDataset = channel.unary_unary(
+                '/dropout.v1.TrainingService/GetDataset',
+                request_serializer=dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2.GetDatasetRequest.SerializeToString,
+                response_deserializer=dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2.GetDatasetResponse.FromString,
+                )
+        self.ListDatasets = channel.unary_unary(
+                '/dropout.v1.TrainingService/ListDatasets',
+                request_serializer=dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2.ListDatasetsRequest.SerializeToString,
+                response_deserializer=dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2.ListDatasetsResponse.FromString,
+                )
+        self.DeleteDataset = channel.unary_unary(
+                '/dropout.v1.TrainingService/DeleteDataset',
+                request_serializer=dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2.DeleteDatasetRequest.SerializeToString,
+                response_deserializer=dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2.DeleteDatasetResponse.FromString,
+                )
         self.ApplyGradients = channel.unary_unary(
                 '/dropout.v1.TrainingService/ApplyGradients',
                 request_serializer=dropoutservice_dot___pb_dot_dropout_dot_v1_dot_training__service__pb2.ApplyGradientsRequest.SerializeToString,
@@ -34,17 +52,22 @@ class TrainingServiceStub(object):
 
 
 class TrainingServiceServicer(object):
-    """Trains models and steps their optimizers; every successful call publishes a new immutable
-    version.
+    """Trains models and steps their optimizers; every successful training publishes a new immutable
+    version. Datasets are stored resources (UploadDataset, GetDataset, ListDatasets,
+    DeleteDataset). Training runs as jobs (JobService); Train is the simple path: a job bound to
+    one streaming call.
     """
 
     def Train(self, request, context):
         """Trains a copy of a version and streams progress once per epoch; the last message carries
-        the published version. Cancelling the call or passing its deadline stops training within
-        one batch and publishes nothing (status CANCELLED or DEADLINE_EXCEEDED).
-        Errors: INVALID_ARGUMENT, NOT_FOUND (model, version or dataset id),
-        FAILED_PRECONDITION (a Train or ApplyGradients is already running on this model),
-        RESOURCE_EXHAUSTED (max concurrent trainings, max epochs, max dataset bytes),
+        the published version. Runs as a job bound to this call: it waits while
+        Limits:MaxConcurrentTrainings trainings run or another job trains the same model.
+        Cancelling the call or passing its deadline stops training within one batch and publishes
+        nothing (status CANCELLED or DEADLINE_EXCEEDED).
+        Errors: INVALID_ARGUMENT (also for a diverged run: a non-finite loss or weight),
+        NOT_FOUND (model, version or dataset id),
+        FAILED_PRECONDITION (an ApplyGradients is running on this model),
+        RESOURCE_EXHAUSTED (queued jobs, max epochs, max dataset bytes),
         UNAVAILABLE (the server is shutting down; nothing was published).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -52,9 +75,34 @@ class TrainingServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def UploadDataset(self, request_iterator, context):
-        """Uploads a dataset larger than one message in chunks of rows; returns an id that Train
-        requests reference. Uploaded datasets are held in memory by the server that received them
-        until deleted by the server's retention (see docs/operations.md).
+        """Uploads a dataset in chunks of rows and stores it (immutable, SHA-256 checksummed, written
+        atomically; a half-uploaded dataset is never visible). Returns the id that Train and
+        StartTraining reference. The rows are checked here, once.
+        Errors: INVALID_ARGUMENT, RESOURCE_EXHAUSTED (Limits:MaxDatasetBytes, Datasets:MaxStoredDatasets,
+        Datasets:MaxStoreBytes, the .NET array limit of one tensor), DEADLINE_EXCEEDED (no message for
+        Datasets:UploadIdleTimeoutSeconds; the partial data is discarded).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDataset(self, request, context):
+        """Returns a stored dataset's description. Errors: NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDatasets(self, request, context):
+        """Lists stored datasets ordered by id, one page at a time.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteDataset(self, request, context):
+        """Deletes a stored dataset. Errors: NOT_FOUND, FAILED_PRECONDITION (a queued or running job
+        uses it).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -83,6 +131,21 @@ def add_TrainingServiceServicer_to_server(servicer, server):
                     request_deserializer=dropoutservice_dot___pb_dot_dropout_dot_v1_dot_training__service__pb2.UploadDatasetRequest.FromString,
                     response_serializer=dropoutservice_dot___pb_dot_dropout_dot_v1_dot_training__service__pb2.UploadDatasetResponse.SerializeToString,
             ),
+            'GetDataset': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDataset,
+                    request_deserializer=dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2.GetDatasetRequest.FromString,
+                    response_serializer=dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2.GetDatasetResponse.SerializeToString,
+            ),
+            'ListDatasets': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDatasets,
+                    request_deserializer=dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2.ListDatasetsRequest.FromString,
+                    response_serializer=dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2.ListDatasetsResponse.SerializeToString,
+            ),
+            'DeleteDataset': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteDataset,
+                    request_deserializer=dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2.DeleteDatasetRequest.FromString,
+                    response_serializer=dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2.DeleteDatasetResponse.SerializeToString,
+            ),
             'ApplyGradients': grpc.unary_unary_rpc_method_handler(
                     servicer.ApplyGradients,
                     request_deserializer=dropoutservice_dot___pb_dot_dropout_dot_v1_dot_training__service__pb2.ApplyGradientsRequest.FromString,
@@ -96,8 +159,10 @@ def add_TrainingServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class TrainingService(object):
-    """Trains models and steps their optimizers; every successful call publishes a new immutable
-    version.
+    """Trains models and steps their optimizers; every successful training publishes a new immutable
+    version. Datasets are stored resources (UploadDataset, GetDataset, ListDatasets,
+    DeleteDataset). Training runs as jobs (JobService); Train is the simple path: a job bound to
+    one streaming call.
     """
 
     @staticmethod
@@ -131,6 +196,57 @@ class TrainingService(object):
         return grpc.experimental.stream_unary(request_iterator, target, '/dropout.v1.TrainingService/UploadDataset',
             dropoutservice_dot___pb_dot_dropout_dot_v1_dot_training__service__pb2.UploadDatasetRequest.SerializeToString,
             dropoutservice_dot___pb_dot_dropout_dot_v1_dot_training__service__pb2.UploadDatasetResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetDataset(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/dropout.v1.TrainingService/GetDataset',
+            dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2.GetDatasetRequest.SerializeToString,
+            dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2.GetDatasetResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListDatasets(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/dropout.v1.TrainingService/ListDatasets',
+            dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2.ListDatasetsRequest.SerializeToString,
+            dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2.ListDatasetsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def DeleteDataset(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/dropout.v1.TrainingService/DeleteDataset',
+            dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2.DeleteDatasetRequest.SerializeToString,
+            dropoutservice_dot___pb_dot_dropout_dot_v1_dot_dataset__pb2.DeleteDatasetResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 

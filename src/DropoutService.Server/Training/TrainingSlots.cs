@@ -1,26 +1,26 @@
-using DropoutService.Server.Errors;
 using DropoutService.Server.Options;
 using Microsoft.Extensions.Options;
 
-namespace DropoutService.Server.Models;
+namespace DropoutService.Server.Training;
 
-/// <summary>Counts running trainings against Limits:MaxConcurrentTrainings; a full server refuses rather than queues.</summary>
+/// <summary>Counts running trainings against Limits:MaxConcurrentTrainings; jobs beyond it wait in the queue.</summary>
 public sealed class TrainingSlots(IOptions<LimitsOptions> limits)
 {
     private int _active;
 
     public int Active => Volatile.Read(ref _active);
 
-    /// <summary>Takes a slot or throws RESOURCE_EXHAUSTED; dispose the result to give it back.</summary>
-    public Slot Take()
+    public int Limit => limits.Value.MaxConcurrentTrainings;
+
+    /// <summary>Takes a slot, or returns null when all are taken; dispose the result to give it back.</summary>
+    public Slot? TryTake()
     {
-        int max = limits.Value.MaxConcurrentTrainings;
         while (true)
         {
             int current = Volatile.Read(ref _active);
-            if (current >= max)
+            if (current >= Limit)
             {
-                throw ServiceException.ResourceExhausted($"{current} trainings are running; the limit is {max} (Limits:MaxConcurrentTrainings). Retry later.");
+                return null;
             }
             if (Interlocked.CompareExchange(ref _active, current + 1, current) == current)
             {
