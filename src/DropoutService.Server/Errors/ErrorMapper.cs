@@ -12,7 +12,7 @@ namespace DropoutService.Server.Errors;
 /// The one place where exceptions become gRPC statuses. Bad input is INVALID_ARGUMENT with a
 /// google.rpc.BadRequest; anything unexpected is INTERNAL with a correlation id and no detail.
 /// </summary>
-public static class ErrorMapper
+public static partial class ErrorMapper
 {
     public static RpcException ToRpcException(Exception exception, ServerCallContext context, string? specFieldPrefix = null)
     {
@@ -74,14 +74,15 @@ public static class ErrorMapper
     };
 
     /// <summary>
-    /// ArgumentException messages end in " (Parameter 'name')", .NET's own parameter name, which
-    /// contradicts the wire field path the violation already names: dropped.
+    /// ArgumentException messages carry " (Parameter 'name')", .NET's own parameter name, which
+    /// contradicts the wire field path the violation already names: dropped wherever it appears
+    /// (a message may be wrapped in another one).
     /// </summary>
-    public static string WithoutParameterSuffix(string description)
-    {
-        int at = description.LastIndexOf(" (Parameter '", StringComparison.Ordinal);
-        return at >= 0 && description.EndsWith("')", StringComparison.Ordinal) ? description[..at] : description;
-    }
+    public static string WithoutParameterSuffix(string description) =>
+        description.Contains("(Parameter '", StringComparison.Ordinal) ? ParameterSuffix().Replace(description, "") : description;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@" ?\(Parameter '[^']*'\)")]
+    private static partial System.Text.RegularExpressions.Regex ParameterSuffix();
 
     /// <summary>A failed or cancelled job's error as the google.rpc.Status of its Job resource.</summary>
     public static RpcStatus ToRpcStatus(JobFailure failure)
