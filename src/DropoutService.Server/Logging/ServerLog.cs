@@ -92,6 +92,6 @@ public static partial class ServerLog
     [LoggerMessage(66, LogLevel.Critical, "Cannot start: {Reason}")]
     public static partial void StartupFailed(ILogger logger, string reason);
 
-    [LoggerMessage(67, LogLevel.Information, "Serving Prometheus metrics on http://{Address}:{Port}{Path}")]
+    [LoggerMessage(67, LogLevel.Information, "Serving Prometheus metrics on http://{Address:l}:{Port}{Path:l}")]
     public static partial void MetricsListening(ILogger logger, string address, int port, string path);
 }

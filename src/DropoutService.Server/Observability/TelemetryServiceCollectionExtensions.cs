@@ -33,7 +33,7 @@ public static class TelemetryServiceCollectionExtensions
             tracing.AddSource("Microsoft.AspNetCore", DropoutMeter.Name);
             if (otlp.Enabled && otlp.ExportTraces)
             {
-                tracing.AddOtlpExporter(o => ConfigureOtlp(o, otlp));
+                tracing.AddOtlpExporter(o => ConfigureOtlp(o, otlp, "v1/traces"));
             }
         });
         bool prometheus = metrics.Enabled;
@@ -56,7 +56,7 @@ public static class TelemetryServiceCollectionExtensions
                 {
                     m.AddOtlpExporter((o, reader) =>
                     {
-                        ConfigureOtlp(o, otlp);
+                        ConfigureOtlp(o, otlp, "v1/metrics");
                         reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = otlp.MetricsIntervalMilliseconds;
                     });
                 }
@@ -65,9 +65,14 @@ public static class TelemetryServiceCollectionExtensions
         return services;
     }
 
-    private static void ConfigureOtlp(OtlpExporterOptions o, OtlpOptions otlp)
+    /// <summary>
+    /// gRPC: the collector's address. HTTP: the base URL, to which the signal's path is appended
+    /// (an endpoint set in code is used as is by the exporter, so we add <c>v1/metrics</c> or <c>v1/traces</c>).
+    /// </summary>
+    private static void ConfigureOtlp(OtlpExporterOptions o, OtlpOptions otlp, string signalPath)
     {
-        o.Endpoint = new Uri(otlp.Endpoint!);
-        o.Protocol = otlp.Protocol == "http/protobuf" ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+        bool http = otlp.Protocol == "http/protobuf";
+        o.Protocol = http ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+        o.Endpoint = http ? new Uri(otlp.Endpoint!.TrimEnd('/') + "/" + signalPath) : new Uri(otlp.Endpoint!);
     }
 }

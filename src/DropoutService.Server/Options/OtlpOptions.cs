@@ -7,7 +7,7 @@ public sealed class OtlpOptions : IValidatableObject
 {
     public const string Section = "Otlp";
 
-    /// <summary>Collector URL, e.g. <c>http://otel-collector:4317</c> (gRPC) or <c>http://otel-collector:4318</c> (HTTP).</summary>
+    /// <summary>Collector URL: <c>http://otel-collector:4317</c> (gRPC), or the base <c>http://otel-collector:4318</c> (HTTP; the signal paths are appended).</summary>
     public string? Endpoint { get; set; }
 
     /// <summary><c>grpc</c> or <c>http/protobuf</c>.</summary>
