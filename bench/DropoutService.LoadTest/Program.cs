@@ -81,6 +81,7 @@ Console.WriteLine();
 Console.WriteLine("| call | concurrency | calls | throughput (calls/s) | p50 (µs) | p99 (µs) |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|");
 var results = new List<(string Call, int Concurrency, Stats Stats)>();
+var cpuLines = new List<string>();
 foreach (int c in levels)
 {
     var h = await Measure(() => health.CheckAsync(check).ResponseAsync, c, seconds);
@@ -89,10 +90,12 @@ foreach (int c in levels)
     results.Add(("Predict", c, p));
     Console.WriteLine($"| health Check | {c} | {h.Calls} | {h.Throughput:0} | {h.P50:0} | {h.P99:0} |");
     Console.WriteLine($"| Predict batch 1 | {c} | {p.Calls} | {p.Throughput:0} | {p.P50:0} | {p.P99:0} |");
+    cpuLines.Add($"cpu per Predict call at concurrency {c}: {p.CpuMicroseconds:0.0} µs (client and server, this process)");
 }
 var inProcess = MeasureInProcess(spec, input, seconds);
 Console.WriteLine($"| engine Predict in-process (no gRPC) | 1 | {inProcess.Calls} | {inProcess.Throughput:0} | {inProcess.P50:0} | {inProcess.P99:0} |");
 Console.WriteLine();
+cpuLines.ForEach(Console.WriteLine);
 foreach (int c in levels)
 {
     var h = results.First(r => r.Call == "Check" && r.Concurrency == c).Stats;
@@ -114,6 +117,7 @@ static async Task<Stats> Measure<T>(Func<Task<T>> call, int concurrency, double 
         await call();
     }
     var latencies = new List<double>[concurrency];
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var clock = Stopwatch.StartNew();
     var until = TimeSpan.FromSeconds(seconds);
     var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
@@ -128,8 +132,9 @@ static async Task<Stats> Measure<T>(Func<Task<T>> call, int concurrency, double 
     })).ToArray();
     await Task.WhenAll(workers);
     double elapsed = clock.Elapsed.TotalSeconds;
+    double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds;
     var all = latencies.SelectMany(l => l).Order().ToArray();
-    return new Stats(all.Length, all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99));
+    return new Stats(all.Length, all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99), all.Length == 0 ? double.NaN : cpu / all.Length);
 }
 
 static Stats MeasureInProcess(ModelSpec spec, DropoutService.Api.V1.Tensor input, double seconds)
@@ -149,7 +154,7 @@ static Stats MeasureInProcess(ModelSpec spec, DropoutService.Api.V1.Tensor input
         latencies.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
     }
     var all = latencies.Order().ToArray();
-    return new Stats(all.Length, all.Length / clock.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99));
+    return new Stats(all.Length, all.Length / clock.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), double.NaN);
 }
 
 static double Percentile(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
@@ -164,4 +169,5 @@ static Dictionary<string, string> ParseArgs(string[] args)
     return result;
 }
 
-internal sealed record Stats(int Calls, double Throughput, double P50, double P99);
+/// <summary>CpuMicroseconds: process CPU time per call (client and in-process server), steadier than wall time on a shared machine.</summary>
+internal sealed record Stats(int Calls, double Throughput, double P50, double P99, double CpuMicroseconds);
