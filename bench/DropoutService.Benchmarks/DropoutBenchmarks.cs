@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
-
 using DropoutService.Engine.Layers;
+using DropoutService.Engine.Layers.Dropout;
+using DropoutService.Engine.Models;
 using DropoutService.Engine.Randomness;
 using DropoutService.Engine.Tensors;
 
@@ -36,11 +37,9 @@ public class DropoutBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _layer = new DropoutLayer(1, Columns, 0.5f)
-        {
-            StoreBitMask = StoreBitMask,
-            MaxDegreeOfParallelism = Threads == 0 ? Environment.ProcessorCount : Threads,
-        };
+        _layer = (DropoutLayer)LayerSpec.Dropout(0.5f).CreateLayer(new TensorShape(Columns), index: 1);
+        _layer.StoreBitMask = StoreBitMask;
+        _layer.MaxDegreeOfParallelism = Threads == 0 ? Environment.ProcessorCount : Threads;
         _input = Random(Rows, Columns, 1);
         _gradient = Random(Rows, Columns, 2);
     }

@@ -8,9 +8,9 @@ using Grpc.Net.Client;
 namespace DropoutService.Container.Tests;
 
 /// <summary>
-/// deploy/compose.scale.yml as an operator runs it: two replicas sharing the model volume behind
-/// nginx. A model created and trained through the load balancer is served by both replicas with
-/// identical outputs (the replicas rescan the shared store).
+/// deploy/compose.scale.yml as an operator runs it: two replicas on one PostgreSQL store (the
+/// postgres:15 image) behind nginx. A model created and trained through the load balancer is
+/// served by both replicas with identical outputs (LISTEN/NOTIFY tells each of the other's writes).
 /// </summary>
 [Collection(ContainerCollection.Name)]
 public sealed class ComposeScaleOutTests(ImageFixture image, ITestOutputHelper output)
@@ -51,7 +51,7 @@ public sealed class ComposeScaleOutTests(ImageFixture image, ITestOutputHelper o
             var inference = new InferenceService.InferenceServiceClient(channel);
 
             await models.CreateModelAsync(new CreateModelRequest { ModelId = ModelId, Spec = Digits.ClassifierSpec(seed: 5) });
-            // The replica that did not create it learns of the model at its next rescan.
+            // The replica that did not create it hears of it from the database's notification.
             await UntilConsecutiveSuccessesAsync(() => models.GetModelAsync(new GetModelRequest { ModelId = ModelId }).ResponseAsync);
             var (progress, completed) = await ServiceCalls.TrainAsync(training, new TrainRequest
             {
@@ -109,14 +109,12 @@ public sealed class ComposeScaleOutTests(ImageFixture image, ITestOutputHelper o
     }
 
     /// <summary>
-    /// Waits until both replicas see the new state: first one rescan period and a margin (every
-    /// replica rescans the shared store every 2 s, deploy/compose.scale.yml), then until a call
-    /// succeeds 20 times in a row, for at most 60 s. A streak alone is not enough: nginx may send
-    /// several calls in a row to the same replica.
+    /// Waits until both replicas see the new state: until a call succeeds 20 times in a row (nginx
+    /// spreads them over both replicas), for at most 60 s. The notification reaches the other
+    /// replica within milliseconds; a NOT_FOUND before it restarts the streak.
     /// </summary>
     private static async Task UntilConsecutiveSuccessesAsync<T>(Func<Task<T>> call)
     {
-        await Task.Delay(TimeSpan.FromSeconds(2 * 2 + 1));
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         int streak = 0;
         while (streak < 20)
@@ -129,7 +127,7 @@ public sealed class ComposeScaleOutTests(ImageFixture image, ITestOutputHelper o
             catch (RpcException e) when (e.StatusCode == StatusCode.NotFound && DateTime.UtcNow < deadline)
             {
                 streak = 0;
-                await Task.Delay(250);
+                await Task.Delay(50);
             }
         }
     }

@@ -413,10 +413,12 @@ type ForwardOptions struct {
 	IncludeActivations bool
 }
 
-// Activation is one layer's output in a forward pass.
+// Activation is one layer's output in a forward pass: Output holds one row per input row, and
+// Shape the output's full shape (e.g. [rows, channels, height, width] after a layer over images).
 type Activation struct {
 	Layer  string
 	Output Matrix
+	Shape  []int64
 }
 
 // ForwardResult is Forward's answer.
@@ -446,7 +448,7 @@ func (c *Client) Forward(ctx context.Context, id string, inputs Matrix, opts For
 		if err != nil {
 			return nil, err
 		}
-		r.Activations = append(r.Activations, Activation{Layer: a.GetLayer(), Output: m})
+		r.Activations = append(r.Activations, Activation{Layer: a.GetLayer(), Output: m, Shape: a.GetOutput().GetShape()})
 	}
 	return r, nil
 }

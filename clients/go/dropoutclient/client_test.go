@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"math"
 	"math/rand"
 	"os"
@@ -454,5 +455,77 @@ func TestDigitsDataLoads(t *testing.T) {
 		if v < 0 || v > 1 {
 			t.Fatalf("feature %g outside [0, 1]", v)
 		}
+	}
+}
+
+func TestParseShapeAndShapedSpec(t *testing.T) {
+	for in, want := range map[string][]int64{"1x8x8": {1, 8, 8}, "3,32,32": {3, 32, 32}, "64": {64}} {
+		got, err := dc.ParseShape(in)
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("ParseShape(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "1x0x8", "x", "2xa"} {
+		if _, err := dc.ParseShape(bad); err == nil {
+			t.Errorf("ParseShape(%q) accepted", bad)
+		}
+	}
+	spec := dc.ShapedSpec([]int64{2, 3, 4}, pb.Loss_LOSS_SOFTMAX_CROSS_ENTROPY, 5, dc.Dense(3))
+	if fmt.Sprint(spec.GetInputShape()) != "[2 3 4]" || spec.GetInputSize() != 0 || len(spec.GetLayers()) != 1 {
+		t.Fatalf("ShapedSpec: %v", spec)
+	}
+}
+
+func TestFromTensorHigherRankIsRowsOfFlattenedSamples(t *testing.T) {
+	values := make([]float32, 2*2*3*4)
+	for i := range values {
+		values[i] = float32(i)
+	}
+	m, err := dc.FromTensor(&pb.Tensor{Shape: []int64{2, 2, 3, 4}, Data: &pb.Tensor_Values{Values: &pb.FloatList{Values: values}}})
+	if err != nil || m.Rows != 2 || m.Cols != 24 || m.At(1, 0) != 24 || m.At(1, 23) != 47 {
+		t.Fatalf("rank-4 tensor: %+v, %v", m, err)
+	}
+}
+
+// TestShapedModel creates a model whose samples are shaped ([2, 3, 4], like an image of two
+// channels), predicts from flat rows of 24 values, and reads shaped activations.
+func TestShapedModel(t *testing.T) {
+	addr := serverAddress(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	client, err := dc.Dial(ctx, addr, dc.Options{Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	id := "go-shaped-" + strconv.Itoa(os.Getpid())
+	_ = client.DeleteModel(ctx, id)
+	defer func() { _ = client.DeleteModel(context.Background(), id) }()
+	layers, err := dc.ParseLayers("leaky_relu:0.1,dropout:0.5,dense:6,tanh,dense:3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := client.CreateModel(ctx, id, dc.ShapedSpec([]int64{2, 3, 4}, pb.Loss_LOSS_SOFTMAX_CROSS_ENTROPY, 5, layers...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(m.GetSpec().GetInputShape()) != "[2 3 4]" || m.GetSpec().GetInputSize() != 24 || m.GetParameterCount() != 24*6+6+6*3+3 {
+		t.Fatalf("model %v", m)
+	}
+	x := dc.NewMatrix(2, 24)
+	for i := range x.Data {
+		x.Data[i] = float32(i%7) / 7
+	}
+	f, err := client.Forward(ctx, id, x, dc.ForwardOptions{Mode: pb.ForwardMode_FORWARD_MODE_TRAIN, Seed: 3, IncludeActivations: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Activations) != 5 || fmt.Sprint(f.Activations[0].Shape) != "[2 2 3 4]" || f.Activations[0].Output.Cols != 24 ||
+		fmt.Sprint(f.Activations[2].Shape) != "[2 6]" || f.Outputs.Rows != 2 || f.Outputs.Cols != 3 {
+		t.Fatalf("activations %+v", f.Activations)
+	}
+	p, err := client.Predict(ctx, id, x, dc.PredictOptions{})
+	if err != nil || len(p.ClassIDs) != 2 {
+		t.Fatalf("predict: %+v, %v", p, err)
 	}
 }

@@ -54,7 +54,9 @@ func (m Matrix) Tensor() *pb.Tensor {
 	return &pb.Tensor{Shape: []int64{int64(m.Rows), int64(m.Cols)}, Data: &pb.Tensor_Raw{Raw: raw}}
 }
 
-// FromTensor decodes a rank-1 (as one row) or rank-2 tensor in either encoding.
+// FromTensor decodes a tensor in either encoding as a matrix: rank 1 as one row, rank 2 as is,
+// and a higher rank [d0, d1, ...] (e.g. NCHW image activations) as d0 rows of d1*d2*... columns,
+// row-major, the same elements in the same order (its shape is in the tensor's Shape field).
 func FromTensor(t *pb.Tensor) (Matrix, error) {
 	if t == nil {
 		return Matrix{}, nil
@@ -62,12 +64,15 @@ func FromTensor(t *pb.Tensor) (Matrix, error) {
 	shape := t.GetShape()
 	var rows, cols int
 	switch len(shape) {
+	case 0:
+		return Matrix{}, fmt.Errorf("tensor of rank 0")
 	case 1:
 		rows, cols = 1, int(shape[0])
-	case 2:
-		rows, cols = int(shape[0]), int(shape[1])
 	default:
-		return Matrix{}, fmt.Errorf("tensor of rank %d: only ranks 1 and 2 are supported", len(shape))
+		rows, cols = int(shape[0]), 1
+		for _, d := range shape[1:] {
+			cols *= int(d)
+		}
 	}
 	m := Matrix{Rows: rows, Cols: cols}
 	switch d := t.GetData().(type) {

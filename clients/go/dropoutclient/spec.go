@@ -8,9 +8,33 @@ import (
 	pb "github.com/dropoutservice/dropoutservice/clients/go/dropoutv1"
 )
 
-// Spec builds a ModelSpec.
+// Spec builds a ModelSpec whose samples are flat vectors of inputSize features.
 func Spec(inputSize int32, loss pb.Loss, seed uint64, layers ...*pb.LayerSpec) *pb.ModelSpec {
 	return &pb.ModelSpec{InputSize: inputSize, Layers: layers, Loss: loss, Seed: seed}
+}
+
+// ShapedSpec builds a ModelSpec whose samples have inputShape (without the batch dimension;
+// NCHW, so {channels, height, width} for images). Inputs are then Matrix values of
+// product(inputShape) columns, the row-major (NCHW) samples one per row.
+func ShapedSpec(inputShape []int64, loss pb.Loss, seed uint64, layers ...*pb.LayerSpec) *pb.ModelSpec {
+	return &pb.ModelSpec{InputShape: append([]int64(nil), inputShape...), Layers: layers, Loss: loss, Seed: seed}
+}
+
+// ParseShape parses an input shape written "1x8x8" or "1,8,8" (each dimension at least 1).
+func ParseShape(s string) ([]int64, error) {
+	fields := strings.FieldsFunc(s, func(r rune) bool { return r == 'x' || r == 'X' || r == ',' })
+	if len(fields) == 0 {
+		return nil, fmt.Errorf("empty shape %q", s)
+	}
+	shape := make([]int64, len(fields))
+	for i, f := range fields {
+		d, err := strconv.ParseInt(strings.TrimSpace(f), 10, 32)
+		if err != nil || d < 1 {
+			return nil, fmt.Errorf("shape %q: dimension %q must be an integer of at least 1", s, f)
+		}
+		shape[i] = d
+	}
+	return shape, nil
 }
 
 // Dense is a fully connected layer with He initialisation.

@@ -450,7 +450,8 @@ type LayerActivation struct {
 
 	// The layer's name, e.g. "dense0", "relu1", "dropout2".
 	Layer string `protobuf:"bytes,1,opt,name=layer,proto3" json:"layer,omitempty"`
-	// Its output, shape [rows, layer output size].
+	// Its output, shape [rows, output sample shape...]: e.g. [rows, units] after a dense layer,
+	// [rows, channels, height, width] after a layer over images.
 	Output *Tensor `protobuf:"bytes,2,opt,name=output,proto3" json:"output,omitempty"`
 }
 

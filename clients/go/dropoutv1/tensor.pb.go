@@ -73,17 +73,21 @@ func (TensorEncoding) EnumDescriptor() ([]byte, []int) {
 	return file_dropout_v1_tensor_proto_rawDescGZIP(), []int{0}
 }
 
-// A float32 tensor of rank 1 or 2, row-major.
+// A float32 tensor, row-major (NCHW for images).
 //
-// A batch of inputs is a rank-2 tensor of shape [rows, features]. A rank-1 tensor of
-// shape [features] is accepted wherever a batch is expected and means one row.
+// A batch of inputs for a model whose samples have shape S (ModelSpec.input_shape) is a tensor
+// of shape [N, S...], or the rank-2 [N, product(S)] holding the same row-major values (for an MLP,
+// S = [features] and both are [rows, features]). A tensor of shape [product(S)] is accepted
+// wherever a batch is expected and means one sample. Model inputs have at most 8 dimensions.
+// Other tensors (targets, gradients, datasets) are rank 1 or 2 unless their field says otherwise.
 type Tensor struct {
 	state         protoimpl.MessageState
 	sizeCache     protoimpl.SizeCache
 	unknownFields protoimpl.UnknownFields
 
-	// Dimensions, outermost first: [rows, columns] or [length]. Every dimension must be at
-	// least 1 and the product must equal the number of values in `data`.
+	// Dimensions, outermost first, e.g. [rows, columns] or [batch, channels, height, width].
+	// Every dimension must be at least 1 and the product must equal the number of values in
+	// `data`.
 	Shape []int64 `protobuf:"varint,1,rep,packed,name=shape,proto3" json:"shape,omitempty"`
 	// The values, row-major. Exactly one must be set.
 	//
@@ -230,8 +234,8 @@ type ParameterGradient struct {
 
 	// The layer's name, e.g. "dense0".
 	Layer string `protobuf:"bytes,1,opt,name=layer,proto3" json:"layer,omitempty"`
-	// The parameter's name within the layer: "weight" (shape [in, out]) or "bias" (shape [out]
-	// or [1, out]).
+	// The parameter's name within the layer, e.g. for dense layers "weight" (shape [in, out]) or
+	// "bias" (shape [1, out]; [out] is accepted too).
 	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
 	// dLoss/dParameter, of the parameter's shape.
 	Gradient *Tensor `protobuf:"bytes,3,opt,name=gradient,proto3" json:"gradient,omitempty"`

@@ -39,7 +39,7 @@ from .errors import (
     UnavailableError,
 )
 from .spec import model_spec, training_options
-from .tensors import HAVE_NUMPY, from_tensor, to_tensor
+from .tensors import HAVE_NUMPY, flat_row, from_tensor, to_tensor
 from ._pb.dropout.v1 import (
     inference_service_pb2,
     model_pb2,
@@ -56,7 +56,7 @@ __all__ = [
     "AlreadyExistsError", "BackwardResult", "CancelledError", "Client", "DeadlineExceededError",
     "DropoutServiceError", "EpochProgress", "FailedPreconditionError", "FieldViolation", "ForwardResult",
     "HAVE_NUMPY", "InvalidArgumentError", "NotFoundError", "Prediction", "ResourceExhaustedError",
-    "TrainingResult", "TrainingRun", "UnavailableError", "connect", "from_tensor", "inference_service_pb2",
+    "TrainingResult", "TrainingRun", "UnavailableError", "connect", "flat_row", "from_tensor", "inference_service_pb2",
     "model_pb2", "model_service_pb2", "model_spec", "tensor_pb2", "to_tensor", "training_options",
     "training_service_pb2",
 ]

@@ -12,7 +12,7 @@ from . import connection as _connection
 from . import spec as _spec
 from . import validation as _validation
 from .errors import DropoutServiceError, from_rpc_error
-from .tensors import HAVE_NUMPY, from_tensor, np, to_tensor
+from .tensors import HAVE_NUMPY, flat_row, from_tensor, np, to_tensor
 from ._pb.dropout.v1 import (
     inference_service_pb2 as inf_pb,
     inference_service_pb2_grpc as inf_grpc,
@@ -298,12 +298,14 @@ class Client:
         metadata: Metadata = None,
     ) -> tr_pb.UploadDatasetResponse:
         """Uploads a dataset in chunks of rows (client streaming); pass the id to :meth:`train`."""
+        # Uploads are (rows, features): shaped samples (e.g. NCHW images) travel flattened row-major.
         if self.use_numpy:
             features = np.asarray(features, dtype="<f4")
+            features = features.reshape(len(features), -1)
             if target_values is not None:
                 target_values = np.asarray(target_values, dtype="<f4")
         else:
-            features = [list(r) for r in features]
+            features = [flat_row(r) for r in features]
             if target_values is not None:
                 target_values = [list(r) for r in target_values]
         rows = len(features)
@@ -350,7 +352,7 @@ class Client:
         """
         req = tr_pb.TrainRequest(model_id=model_id, base_version=base_version, options=_spec.training_options(options))
         if dataset_id is None and features is not None:
-            size = len(features) * (len(features[0]) if len(features) else 0) * 4
+            size = len(features) * (len(flat_row(features[0])) if len(features) else 0) * 4
             if size > self.upload_threshold_bytes:
                 dataset_id = self.upload_dataset(features, class_ids, target_values, metadata=metadata).dataset_id
         if dataset_id is not None:
@@ -388,8 +390,9 @@ class Client:
         self, model_id: str, inputs, *, version: int = 0, mc_samples: int = 0, seed: int = 0, timeout=None,
         metadata: Metadata = None,
     ) -> Prediction:
-        """Predicts a batch (rows x input_size) in eval mode, or with Monte-Carlo dropout when
-        ``mc_samples`` > 0 (then ``standard_deviation`` and, for classifiers, ``predictive_entropy``)."""
+        """Predicts a batch in eval mode, or with Monte-Carlo dropout when ``mc_samples`` > 0 (then
+        ``standard_deviation`` and, for classifiers, ``predictive_entropy``). ``inputs`` is
+        ``(rows, input_size)``, or ``(rows, *input_shape)`` (e.g. NCHW images) for shaped models."""
         req = inf_pb.PredictRequest(
             model_id=model_id, version=version, inputs=self._tensor(inputs), mc_samples=mc_samples, seed=seed,
             output_encoding=self._encoding,

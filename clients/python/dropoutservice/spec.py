@@ -7,6 +7,15 @@ A spec is a dict such as::
      "loss": "softmax_cross_entropy",
      "seed": 1}
 
+or, for inputs that are not flat vectors, with the shape of one sample (no batch dimension;
+NCHW, so ``[channels, height, width]`` for images) instead of ``input_size``::
+
+    {"input_shape": (1, 8, 8), "layers": [...], ...}
+
+``input_shape`` may be any sequence of ints (a numpy shape such as ``x.shape[1:]`` works) or a
+single int (``[n]``). Inputs for such a model are numpy arrays of shape ``(N, *input_shape)`` or
+``(N, prod(input_shape))``.
+
 Layers are a layer name (``"relu"``, ``"sigmoid"``, ``"tanh"``, ``"leaky_relu"``), a one-key dict
 whose value is the layer's main setting (``{"dense": 128}``, ``{"dropout": 0.5}``,
 ``{"leaky_relu": 0.1}``) or its full settings (``{"dense": {"units": 128, "init": "xavier"}}``),
@@ -72,6 +81,9 @@ def model_spec(spec: Any) -> model_pb2.ModelSpec:
         return spec
     d = dict(spec)
     d["layers"] = [_layer(l) for l in d.get("layers", [])]
+    shape = d.pop("input_shape", d.pop("inputShape", None))
+    if shape is not None:
+        d["input_shape"] = [int(shape)] if isinstance(shape, int) else [int(s) for s in shape]
     if "loss" in d:
         d["loss"] = _enum(d["loss"], "LOSS_", _LOSS_ALIASES)
     return _validation.parse(d, model_pb2.ModelSpec(), "spec")

@@ -272,8 +272,95 @@ class ExampleAndDocsTests(unittest.TestCase):
         self.assertGreaterEqual(float(line[0].split()[2]), 0.95, line[0])
 
 
+@unittest.skipUnless(ADDRESS, SKIP)
+class ShapedModelTests(unittest.TestCase):
+    """A model whose samples are shaped ([2, 3, 4], like an image of two channels): rank-4 inputs
+    (numpy NCHW arrays and nested lists), flat rows, shaped activations, training on images."""
+
+    model_id = f"py-shaped-{os.getpid()}"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.client = ds.connect(ADDRESS, timeout=60)
+        cls.client.wait_ready(timeout=30)
+        try:
+            cls.client.delete_model(cls.model_id)
+        except ds.NotFoundError:
+            pass
+        cls.model = cls.client.create_model(cls.model_id, {
+            "input_shape": (2, 3, 4),
+            "layers": [{"leaky_relu": 0.1}, {"dropout": 0.5}, {"dense": 6}, "tanh", {"dense": 3}],
+            "loss": "softmax_cross_entropy", "seed": 5})
+        rng = random.Random(7)
+        cls.images = [[[[rng.uniform(-1, 1) for _ in range(4)] for _ in range(3)] for _ in range(2)] for _ in range(5)]
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            cls.client.delete_model(cls.model_id)
+        except ds.DropoutServiceError:
+            pass
+        cls.client.close()
+
+    def test_spec_has_shape_and_size(self):
+        self.assertEqual(list(self.model.spec.input_shape), [2, 3, 4])
+        self.assertEqual(self.model.spec.input_size, 24)
+        self.assertEqual(self.model.parameter_count, 24 * 6 + 6 + 6 * 3 + 3)
+
+    def test_nested_lists_flat_rows_and_numpy_agree(self):
+        plain = ds.Client(self.client.channel, use_numpy=False)
+        shaped = plain.predict(self.model_id, self.images)
+        flat = plain.predict(self.model_id, [ds.flat_row(image) for image in self.images])
+        self.assertEqual(shaped.outputs, flat.outputs)
+        self.assertEqual(len(shaped.class_ids), 5)
+        if np is not None:
+            arr = np.asarray(self.images, dtype=np.float32)
+            self.assertEqual(arr.shape, (5, 2, 3, 4))
+            np.testing.assert_array_equal(self.client.predict(self.model_id, arr).outputs, np.asarray(flat.outputs, dtype=np.float32))
+
+    def test_forward_activations_are_shaped(self):
+        result = ds.Client(self.client.channel, use_numpy=False).forward(
+            self.model_id, self.images, mode="train", seed=3, include_activations=True)
+        self.assertEqual(list(result.activations), ["leaky_relu0", "dropout1", "dense2", "tanh3", "dense4"])
+        dropped = result.activations["dropout1"]
+        self.assertEqual((len(dropped), len(dropped[0]), len(dropped[0][0]), len(dropped[0][0][0])), (5, 2, 3, 4))
+        self.assertEqual((len(result.activations["dense2"]), len(result.activations["dense2"][0])), (5, 6))
+        if np is not None:
+            shaped = self.client.forward(self.model_id, np.asarray(self.images), include_activations=True)
+            self.assertEqual(shaped.activations["leaky_relu0"].shape, (5, 2, 3, 4))
+
+    def test_train_on_images_inline_and_uploaded(self):
+        labels = [i % 3 for i in range(len(self.images))]
+        run = self.client.train(self.model_id, self.images, labels, epochs=2, batch_size=2, seed=1)
+        self.assertEqual([p.epoch for p in run], [1, 2])
+        uploaded = self.client.upload_dataset(self.images, labels)
+        self.assertEqual(uploaded.rows, 5)
+        run = self.client.train(self.model_id, dataset_id=uploaded.dataset_id, epochs=1, batch_size=5)
+        self.assertIsNotNone(run.wait())
+
+
 class OfflineTests(unittest.TestCase):
     """Conversions that need no server."""
+
+    def test_spec_input_shape(self):
+        spec = ds.model_spec({"input_shape": (1, 8, 8), "layers": [{"dense": 10}]})
+        self.assertEqual(list(spec.input_shape), [1, 8, 8])
+        self.assertEqual(spec.input_size, 0)
+        self.assertEqual(list(ds.model_spec({"input_shape": 5, "layers": []}).input_shape), [5])
+
+    def test_tensors_of_rank_four_round_trip(self):
+        images = [[[[i * 100 + c * 10 + h * 2 + w for w in range(2)] for h in range(3)] for c in range(1)] for i in range(2)]
+        t = ds.to_tensor(images, use_numpy=False)
+        self.assertEqual(list(t.shape), [2, 1, 3, 2])
+        self.assertEqual(list(t.values.values)[:4], [0, 1, 2, 3])
+        self.assertEqual(ds.from_tensor(t, use_numpy=False), images)
+        with self.assertRaises(ValueError):
+            ds.to_tensor([[[1, 2], [3]]], use_numpy=False)
+        if np is not None:
+            arr = np.asarray(images, dtype=np.float32)
+            t = ds.to_tensor(arr)
+            self.assertEqual(list(t.shape), [2, 1, 3, 2])
+            np.testing.assert_array_equal(ds.from_tensor(t), arr)
 
     def test_spec_shorthands(self):
         spec = ds.model_spec({"input_size": 4, "layers": [{"dense": 3}, "tanh", {"dropout": 0.5},

@@ -8,7 +8,8 @@ namespace DropoutService.Engine.Checkpoints;
 
 /// <summary>
 /// Everything needed to rebuild a trained model and resume its training: the spec, every parameter
-/// value by <see cref="Parameter.FullName"/>, the optimizer state and the training metadata.
+/// value by <see cref="Parameter.FullName"/>, every buffer value by <see cref="LayerBuffer.FullName"/>,
+/// the optimizer state and the training metadata.
 /// A checkpoint is a snapshot: <see cref="FromModel"/> copies the values and <see cref="CreateModel"/>
 /// copies them again, so training a model never changes a checkpoint taken from it or built from it.
 /// </summary>
@@ -27,7 +28,14 @@ public sealed record Checkpoint(ModelSpec Spec, IReadOnlyDictionary<string, Tens
     /// <summary>How the weights were produced.</summary>
     public TrainingMetadata Metadata { get; init; } = Metadata ?? throw new ArgumentNullException(nameof(Metadata));
 
-    /// <summary>Snapshots <paramref name="model"/>: deep copies of its parameter values (in model order) and of the optimizer buffers.</summary>
+    /// <summary>Buffer values by <see cref="LayerBuffer.FullName"/> (empty for specs without buffers; never null).</summary>
+    public IReadOnlyDictionary<string, Tensor> Buffers
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Buffers));
+    } = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+
+    /// <summary>Snapshots <paramref name="model"/>: deep copies of its parameter and buffer values (in model order) and of the optimizer buffers.</summary>
     public static Checkpoint FromModel(Model model, OptimizerState? optimizer, TrainingMetadata metadata)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -37,18 +45,25 @@ public sealed record Checkpoint(ModelSpec Spec, IReadOnlyDictionary<string, Tens
         {
             parameters.Add(p.FullName, p.Value.Clone());
         }
-        return new Checkpoint(model.Spec, parameters, optimizer is null ? null : CopyOf(optimizer), metadata);
+        var buffers = new Dictionary<string, Tensor>(model.Buffers.Count, StringComparer.Ordinal);
+        foreach (var b in model.Buffers)
+        {
+            buffers.Add(b.FullName, b.Value.Clone());
+        }
+        return new Checkpoint(model.Spec, parameters, optimizer is null ? null : CopyOf(optimizer), metadata) { Buffers = buffers };
     }
 
-    /// <summary>Builds a model over copies of the parameter values; throws <see cref="ArgumentException"/> if they do not fit the spec.</summary>
-    public Model CreateModel(IBlas? blas = null)
+    /// <summary>Builds a model over copies of the parameter and buffer values; throws <see cref="ArgumentException"/> if they do not fit the spec.</summary>
+    public Model CreateModel(IBlas? blas = null) => Model.FromState(Spec, Copy(Parameters), Copy(Buffers), blas);
+
+    private static Dictionary<string, Tensor> Copy(IReadOnlyDictionary<string, Tensor> values)
     {
-        var values = new Dictionary<string, Tensor>(Parameters.Count, StringComparer.Ordinal);
-        foreach (var (name, value) in Parameters)
+        var copy = new Dictionary<string, Tensor>(values.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in values)
         {
-            values.Add(name, value.Clone());
+            copy.Add(name, value.Clone());
         }
-        return Model.FromParameters(Spec, values, blas);
+        return copy;
     }
 
     private static OptimizerState CopyOf(OptimizerState state)

@@ -8,12 +8,17 @@ namespace DropoutService.Engine.Checkpoints;
 /// The checkpoint file format (docs/checkpoint-format.md): magic "DRPTCKPT", format version
 /// (uint32 LE), payload length (uint64 LE), payload, SHA-256 of everything before it. Files are
 /// written atomically and never overwritten; reading checks, in order: length, magic, version,
-/// declared length, checksum, then decodes the payload defensively.
+/// declared length, checksum, then decodes the payload defensively. Every format version ever
+/// written is read (from <see cref="OldestFormatVersion"/> to <see cref="FormatVersion"/>); new
+/// files are written in <see cref="FormatVersion"/>.
 /// </summary>
 public static class CheckpointFile
 {
     /// <summary>The format version this build writes and the newest it reads.</summary>
-    public const uint FormatVersion = 1;
+    public const uint FormatVersion = 2;
+
+    /// <summary>The oldest format version this build reads (every version ever written).</summary>
+    public const uint OldestFormatVersion = 1;
 
     /// <summary>Bytes before the payload: magic, version, payload length.</summary>
     public const int HeaderLength = 20;
@@ -32,16 +37,16 @@ public static class CheckpointFile
     /// <summary>Encodes a checkpoint; throws <see cref="ArgumentException"/> if it is inconsistent (parameters that do not fit the spec, limits exceeded).</summary>
     public static byte[] Serialize(Checkpoint checkpoint)
     {
-        var layout = CheckpointPayload.Check(checkpoint);
+        var layout = CheckpointPayloadV2.Check(checkpoint);
         var measure = PayloadWriter.Measuring();
-        CheckpointPayload.Write(ref measure, checkpoint, layout);
+        CheckpointPayloadV2.Write(ref measure, checkpoint, layout);
         if (measure.Position > MaxPayloadLength)
         {
             throw new ArgumentException($"The checkpoint payload would be {measure.Position} bytes, the format allows at most {MaxPayloadLength}.", nameof(checkpoint));
         }
         var bytes = new byte[HeaderLength + measure.Position + ChecksumLength];
         var writer = PayloadWriter.Into(bytes.AsSpan(HeaderLength, (int)measure.Position));
-        CheckpointPayload.Write(ref writer, checkpoint, layout);
+        CheckpointPayloadV2.Write(ref writer, checkpoint, layout);
         return Frame(bytes, FormatVersion);
     }
 
@@ -108,7 +113,7 @@ public static class CheckpointFile
 
     internal static Checkpoint Deserialize(ReadOnlySpan<byte> bytes, string? path)
     {
-        int payloadLength = CheckFrame(bytes, bytes.Length, path);
+        var (version, payloadLength) = CheckFrame(bytes, bytes.Length, path);
         var covered = bytes[..(HeaderLength + payloadLength)];
         Span<byte> actual = stackalloc byte[ChecksumLength];
         SHA256.HashData(covered, actual);
@@ -118,7 +123,7 @@ public static class CheckpointFile
             throw new CheckpointCorruptedException(path, $"the SHA-256 checksum does not match the contents (stored {Convert.ToHexStringLower(stored)}, computed {Convert.ToHexStringLower(actual)}).");
         }
         var reader = new PayloadReader(bytes.Slice(HeaderLength, payloadLength), path);
-        return CheckpointPayload.Read(ref reader);
+        return version == 1 ? CheckpointPayloadV1.Read(ref reader) : CheckpointPayloadV2.Read(ref reader);
     }
 
     /// <summary>Writes header and checksum around the payload already in place in <paramref name="file"/>; for tests that craft payloads and versions.</summary>
@@ -136,9 +141,9 @@ public static class CheckpointFile
     /// <summary>
     /// Checks everything that does not need the payload, in the documented order, given the first
     /// bytes of the file (at least the header when the file has one) and the file's total length.
-    /// Returns the payload length.
+    /// Returns the format version and the payload length.
     /// </summary>
-    private static int CheckFrame(ReadOnlySpan<byte> start, long fileLength, string? path)
+    private static (uint Version, int PayloadLength) CheckFrame(ReadOnlySpan<byte> start, long fileLength, string? path)
     {
         if (fileLength < HeaderLength || start.Length < HeaderLength)
         {
@@ -150,7 +155,7 @@ public static class CheckpointFile
             throw new CheckpointFormatException(path, Printable(magic), $"\"{Encoding.ASCII.GetString(Magic)}\"");
         }
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(start[MagicLength..]);
-        if (version != FormatVersion)
+        if (version is < OldestFormatVersion or > FormatVersion)
         {
             throw new CheckpointVersionException(path, version, FormatVersion);
         }
@@ -170,7 +175,7 @@ public static class CheckpointFile
         {
             throw new CheckpointCorruptedException(path, $"the declared payload of {declared} bytes exceeds the maximum of {MaxPayloadLength}.");
         }
-        return (int)declared;
+        return (version, (int)declared);
     }
 
     private static string Printable(ReadOnlySpan<byte> bytes)

@@ -8,7 +8,7 @@ namespace DropoutService.Engine.Checkpoints;
 internal static class CheckpointLimits
 {
     /// <summary>Layers in a spec.</summary>
-    public const int MaxLayers = 1024;
+    public const int MaxLayers = Models.ModelSpecLimits.LayerCap;
 
     /// <summary>UTF-8 bytes in one string (parameter and buffer names, label keys and values).</summary>
     public const int MaxStringBytes = 64 * 1024;

@@ -6,8 +6,8 @@ public sealed class CheckpointVersionException : CheckpointException
     /// <summary>Creates the exception for <paramref name="foundVersion"/> when this build reads <paramref name="supportedVersion"/>.</summary>
     public CheckpointVersionException(string? path, uint foundVersion, uint supportedVersion)
         : base(foundVersion > supportedVersion
-            ? $"{Describe(path)} has format version {foundVersion}, newer than the version {supportedVersion} this build reads; upgrade the service to load it."
-            : $"{Describe(path)} has format version {foundVersion}, which was never a valid version; this build reads version {supportedVersion}.", path)
+            ? $"{Describe(path)} has format version {foundVersion}, newer than the newest version {supportedVersion} this build reads; upgrade the service to load it."
+            : $"{Describe(path)} has format version {foundVersion}, which was never a valid version; this build reads versions {CheckpointFile.OldestFormatVersion} to {supportedVersion}.", path)
     {
         FoundVersion = foundVersion;
         SupportedVersion = supportedVersion;

@@ -16,19 +16,28 @@ internal ref struct PayloadReader
 
     private readonly string? _path;
     private readonly int _length;
+    private readonly int _baseOffset;
     private ReadOnlySpan<byte> _remaining;
 
     public PayloadReader(ReadOnlySpan<byte> payload, string? path)
+        : this(payload, path, 0)
+    {
+    }
+
+    private PayloadReader(ReadOnlySpan<byte> payload, string? path, int baseOffset)
     {
         _remaining = payload;
         _length = payload.Length;
         _path = path;
+        _baseOffset = baseOffset;
     }
 
     public readonly int Remaining => _remaining.Length;
 
-    /// <summary>Offset in the payload of the next byte, for messages.</summary>
-    public readonly int Offset => _length - _remaining.Length;
+    /// <summary>Offset in the payload of the next byte, for messages (sub-readers count from the start of the whole payload).</summary>
+    public readonly int Offset => _baseOffset + _length - _remaining.Length;
+
+    public readonly string? Path => _path;
 
     public readonly CheckpointCorruptedException Corrupted(string detail, Exception? inner = null) =>
         new(_path, detail, inner);
@@ -131,11 +140,28 @@ internal ref struct PayloadReader
         }
     }
 
-    public readonly void ExpectEnd()
+    /// <summary>The next <paramref name="count"/> bytes, which must remain.</summary>
+    public ReadOnlySpan<byte> ReadBytes(int count, string field)
+    {
+        if (count < 0)
+        {
+            throw Corrupted($"{field} has length {count}, expected a value ≥ 0 (payload offset {Offset}).");
+        }
+        return Take(count, field);
+    }
+
+    /// <summary>A reader over the next <paramref name="count"/> bytes (which must remain); this reader moves past them.</summary>
+    public PayloadReader Slice(int count, string field)
+    {
+        int offset = Offset;
+        return new PayloadReader(ReadBytes(count, field), _path, offset);
+    }
+
+    public readonly void ExpectEnd(string after = "the metadata")
     {
         if (Remaining != 0)
         {
-            throw Corrupted($"{Remaining} unexpected bytes after the metadata (payload offset {Offset}).");
+            throw Corrupted($"{Remaining} unexpected bytes after {after} (payload offset {Offset}).");
         }
     }
 

@@ -103,6 +103,16 @@ internal ref struct PayloadWriter
         Position += count;
     }
 
+    /// <summary>The bytes as they are, with no count of their own.</summary>
+    public void WriteBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (!_measuring)
+        {
+            bytes.CopyTo(_destination[(int)Position..]);
+        }
+        Position += bytes.Length;
+    }
+
     /// <summary>The raw float32 values, little-endian, with no count (the caller writes the shape).</summary>
     public void WriteSingles(ReadOnlySpan<float> values)
     {

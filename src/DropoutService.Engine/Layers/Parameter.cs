@@ -2,33 +2,24 @@ using DropoutService.Engine.Tensors;
 
 namespace DropoutService.Engine.Layers;
 
-/// <summary>What a parameter is, which decides the regularisers that apply to it.</summary>
-public enum ParameterKind
-{
-    /// <summary>A weight matrix (In, Out): L2 weight decay and the max-norm constraint apply.</summary>
-    Weight = 0,
-
-    /// <summary>A bias vector: no weight decay, no max-norm.</summary>
-    Bias = 1,
-}
-
 /// <summary>A trainable tensor of a layer and the gradient the last backward pass wrote for it.</summary>
 public sealed class Parameter
 {
     /// <summary>Creates a parameter; the gradient starts as zeros of the same shape.</summary>
     public Parameter(string layerName, string name, ParameterKind kind, Tensor value)
     {
+        ArgumentNullException.ThrowIfNull(value);
         LayerName = layerName;
         Name = name;
         Kind = kind;
         Value = value;
-        Gradient = new Tensor(value.Rows, value.Columns);
+        Gradient = new Tensor(value.Shape);
     }
 
     /// <summary>The owning layer's name, e.g. <c>dense0</c>.</summary>
     public string LayerName { get; }
 
-    /// <summary>The parameter's name within its layer: <c>weight</c> or <c>bias</c>.</summary>
+    /// <summary>The parameter's name within its layer, e.g. <c>weight</c> or <c>bias</c>.</summary>
     public string Name { get; }
 
     /// <summary><c>layer.name</c>, unique within a model, e.g. <c>dense0.weight</c>.</summary>

@@ -10,8 +10,9 @@ public static class MonteCarlo
     /// <summary>
     /// Runs <paramref name="samples"/> passes in <see cref="ForwardMode.McDropout"/> mode; sample s
     /// uses the mask key (<paramref name="seed"/>, step s), so results are reproducible.
+    /// <paramref name="cancellationToken"/> is checked before every sample (and every layer).
     /// </summary>
-    public static MonteCarloPrediction Predict(Model model, Tensor input, int samples, ulong seed)
+    public static MonteCarloPrediction Predict(Model model, Tensor input, int samples, ulong seed, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
         int n = input.Rows, outputs = model.OutputSize;
@@ -21,7 +22,8 @@ public static class MonteCarlo
         var probabilities = classifier ? new float[outputs] : null;
         for (int s = 0; s < samples; s++)
         {
-            var output = model.Forward(input, new ForwardPass(ForwardMode.McDropout, seed, s));
+            cancellationToken.ThrowIfCancellationRequested();
+            var output = model.Forward(input, new ForwardPass(ForwardMode.McDropout, seed, s), cancellationToken);
             for (int r = 0; r < n; r++)
             {
                 ReadOnlySpan<float> row = output.Row(r);

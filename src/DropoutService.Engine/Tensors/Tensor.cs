@@ -1,42 +1,56 @@
 namespace DropoutService.Engine.Tensors;
 
 /// <summary>
-/// A float32 tensor of rank 1 or 2, contiguous and row-major: element (r, c) is at r * Columns + c.
-/// A rank-1 tensor of n elements has shape (1, n). The backing buffer can be larger than
-/// <see cref="Length"/>: <see cref="Reshape"/> reuses it, so workspaces that are reshaped every
-/// step (a training loop's minibatch buffers, a layer's activations) allocate only when they grow.
+/// A float32 tensor of any rank from 1 to <see cref="TensorShape.MaxRank"/>, contiguous and
+/// row-major (NCHW for images). Dimension 0 is the batch for activations; rank-2 code keeps working
+/// through the matrix view <see cref="Rows"/> = dimension 0 and <see cref="Columns"/> = the product
+/// of the other dimensions (1 for rank 1), element (r, c) at r · Columns + c.
+/// The backing buffer can be larger than <see cref="Length"/>: <see cref="Reshape(TensorShape)"/>
+/// and <see cref="Ensure(ref Tensor?, int, in TensorShape)"/> reuse it, so workspaces that are
+/// reshaped every step (a training loop's minibatch buffers, a layer's activations) allocate only
+/// when they grow. Shapes are values (<see cref="TensorShape"/>), so reshaping never allocates either.
 /// </summary>
 public sealed class Tensor
 {
     private float[] _buffer;
+    private TensorShape _shape;
+    private int _rows;
+    private int _columns;
 
     /// <summary>Creates a zero-filled tensor of shape (rows, columns).</summary>
     public Tensor(int rows, int columns)
+        : this(new TensorShape(rows, columns))
     {
-        CheckShape(rows, columns);
-        Rows = rows;
-        Columns = columns;
-        _buffer = new float[(long)rows * columns];
     }
 
-    private Tensor(int rows, int columns, float[] buffer)
+    /// <summary>Creates a zero-filled tensor of <paramref name="shape"/> (rank ≥ 1).</summary>
+    public Tensor(TensorShape shape)
     {
-        Rows = rows;
-        Columns = columns;
+        CheckRank(shape);
+        _buffer = new float[shape.Length];
+        SetShape(shape);
+    }
+
+    private Tensor(TensorShape shape, float[] buffer)
+    {
         _buffer = buffer;
+        SetShape(shape);
     }
 
-    /// <summary>Number of rows (the batch dimension for activations).</summary>
-    public int Rows { get; private set; }
+    /// <summary>The dimensions, outermost first.</summary>
+    public TensorShape Shape => _shape;
 
-    /// <summary>Number of columns (features).</summary>
-    public int Columns { get; private set; }
+    /// <summary>Number of dimensions (≥ 1).</summary>
+    public int Rank => _shape.Rank;
 
-    /// <summary>Number of elements, Rows * Columns.</summary>
-    public int Length => Rows * Columns;
+    /// <summary>Dimension 0: the batch for activations.</summary>
+    public int Rows => _rows;
 
-    /// <summary>The shape as (Rows, Columns).</summary>
-    public (int Rows, int Columns) Shape => (Rows, Columns);
+    /// <summary>Elements per row: the product of the dimensions after the first (1 for rank 1).</summary>
+    public int Columns => _columns;
+
+    /// <summary>Number of elements, the product of the dimensions.</summary>
+    public int Length => _shape.Length;
 
     /// <summary>The elements, row-major.</summary>
     public Span<float> Span => _buffer.AsSpan(0, Length);
@@ -44,32 +58,35 @@ public sealed class Tensor
     /// <summary>The elements as memory, row-major (for APIs that need a heap reference).</summary>
     public Memory<float> Memory => _buffer.AsMemory(0, Length);
 
-    /// <summary>One row as a span.</summary>
+    /// <summary>Row <paramref name="row"/> of the matrix view: the <see cref="Columns"/> elements of sample <paramref name="row"/>.</summary>
     public Span<float> Row(int row)
     {
-        if ((uint)row >= (uint)Rows)
+        if ((uint)row >= (uint)_rows)
         {
-            throw new ArgumentOutOfRangeException(nameof(row), row, $"Row must be in [0, {Rows}).");
+            throw new ArgumentOutOfRangeException(nameof(row), row, $"Row must be in [0, {_rows}).");
         }
-        return _buffer.AsSpan(row * Columns, Columns);
+        return _buffer.AsSpan(row * _columns, _columns);
     }
 
-    /// <summary>Element (row, column).</summary>
+    /// <summary>Element (row, column) of the matrix view (<see cref="Rows"/>, <see cref="Columns"/>).</summary>
     public float this[int row, int column]
     {
         get => _buffer[Index(row, column)];
         set => _buffer[Index(row, column)] = value;
     }
 
-    /// <summary>Creates a tensor holding a copy of <paramref name="data"/>.</summary>
-    public static Tensor FromSpan(int rows, int columns, ReadOnlySpan<float> data)
+    /// <summary>Creates a (rows, columns) tensor holding a copy of <paramref name="data"/>.</summary>
+    public static Tensor FromSpan(int rows, int columns, ReadOnlySpan<float> data) => FromSpan(new TensorShape(rows, columns), data);
+
+    /// <summary>Creates a tensor of <paramref name="shape"/> holding a copy of <paramref name="data"/>.</summary>
+    public static Tensor FromSpan(TensorShape shape, ReadOnlySpan<float> data)
     {
-        CheckShape(rows, columns);
-        if (data.Length != (long)rows * columns)
+        CheckRank(shape);
+        if (data.Length != shape.Length)
         {
-            throw new ArgumentException($"Expected {(long)rows * columns} values for shape ({rows}, {columns}), got {data.Length}.", nameof(data));
+            throw new ArgumentException($"Expected {shape.Length} values for shape {shape}, got {data.Length}.", nameof(data));
         }
-        return new Tensor(rows, columns, data.ToArray());
+        return new Tensor(shape, data.ToArray());
     }
 
     /// <summary>Creates a tensor of shape (rows, columns) filled with <paramref name="value"/>.</summary>
@@ -80,20 +97,21 @@ public sealed class Tensor
         return t;
     }
 
+    /// <summary>Changes the shape to (rows, columns) in place; see <see cref="Reshape(TensorShape)"/>.</summary>
+    public void Reshape(int rows, int columns) => Reshape(new TensorShape(rows, columns));
+
     /// <summary>
     /// Changes the shape in place. Contents are unspecified afterwards unless the length is unchanged.
     /// Allocates only when the new length exceeds the buffer's capacity.
     /// </summary>
-    public void Reshape(int rows, int columns)
+    public void Reshape(TensorShape shape)
     {
-        CheckShape(rows, columns);
-        long length = (long)rows * columns;
-        if (length > _buffer.Length)
+        CheckRank(shape);
+        if (shape.Length > _buffer.Length)
         {
-            _buffer = new float[length];
+            _buffer = new float[shape.Length];
         }
-        Rows = rows;
-        Columns = columns;
+        SetShape(shape);
     }
 
     /// <summary>Returns <paramref name="tensor"/> reshaped to (rows, columns), creating it if null.</summary>
@@ -103,22 +121,72 @@ public sealed class Tensor
         {
             tensor = new Tensor(rows, columns);
         }
-        else if (tensor.Rows != rows || tensor.Columns != columns)
+        else if (tensor.Rank != 2 || tensor._rows != rows || tensor._columns != columns)
         {
             tensor.Reshape(rows, columns);
         }
         return tensor;
     }
 
+    /// <summary>Returns <paramref name="tensor"/> reshaped to <paramref name="shape"/>, creating it if null.</summary>
+    public static Tensor Ensure(ref Tensor? tensor, in TensorShape shape)
+    {
+        if (tensor is null)
+        {
+            tensor = new Tensor(shape);
+        }
+        else if (tensor._shape != shape)
+        {
+            tensor.Reshape(shape);
+        }
+        return tensor;
+    }
+
+    /// <summary>Returns <paramref name="tensor"/> reshaped to (<paramref name="batch"/>, <paramref name="sample"/>…), creating it if null.</summary>
+    public static Tensor Ensure(ref Tensor? tensor, int batch, in TensorShape sample)
+    {
+        if (tensor is null || tensor._rows != batch || !tensor._shape.IsBatchOf(sample))
+        {
+            return Ensure(ref tensor, sample.WithBatch(batch));
+        }
+        return tensor;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="view"/> a tensor of <paramref name="shape"/> over the same buffer as
+    /// <paramref name="source"/> (no copy; writes through either are seen by both), creating the
+    /// view object only the first time. <paramref name="shape"/> must have the source's length. The
+    /// view follows the source only until the source is reshaped to a larger length: call again.
+    /// </summary>
+    public static Tensor EnsureView(ref Tensor? view, Tensor source, in TensorShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        CheckRank(shape);
+        if (shape.Length != source.Length)
+        {
+            throw new ArgumentException($"A view of shape {shape} ({shape.Length} elements) cannot share a tensor of shape {source.Shape} ({source.Length}).", nameof(shape));
+        }
+        if (view is null)
+        {
+            view = new Tensor(shape, source._buffer);
+        }
+        else
+        {
+            view._buffer = source._buffer;
+            view.SetShape(shape);
+        }
+        return view;
+    }
+
     /// <summary>A deep copy with a buffer of exactly <see cref="Length"/> elements.</summary>
-    public Tensor Clone() => new(Rows, Columns, Span.ToArray());
+    public Tensor Clone() => new(_shape, Span.ToArray());
 
     /// <summary>Copies the elements into <paramref name="destination"/>, which must have the same shape.</summary>
     public void CopyTo(Tensor destination)
     {
-        if (destination.Rows != Rows || destination.Columns != Columns)
+        if (destination._shape != _shape)
         {
-            throw new ArgumentException($"Shape mismatch: ({Rows}, {Columns}) into ({destination.Rows}, {destination.Columns}).", nameof(destination));
+            throw new ArgumentException($"Shape mismatch: {_shape} into {destination._shape}.", nameof(destination));
         }
         Span.CopyTo(destination.Span);
     }
@@ -127,26 +195,34 @@ public sealed class Tensor
     public float[] ToArray() => Span.ToArray();
 
     /// <inheritdoc/>
-    public override string ToString() => $"Tensor({Rows}, {Columns})";
+    public override string ToString() => $"Tensor{_shape}";
+
+    private void SetShape(in TensorShape shape)
+    {
+        _shape = shape;
+        _rows = shape[0];
+        int columns = 1;
+        for (int i = 1; i < shape.Rank; i++)
+        {
+            columns *= shape[i]; // fits: TensorShape bounds the product of its non-zero dimensions
+        }
+        _columns = columns;
+    }
 
     private int Index(int row, int column)
     {
-        if ((uint)row >= (uint)Rows || (uint)column >= (uint)Columns)
+        if ((uint)row >= (uint)_rows || (uint)column >= (uint)_columns)
         {
-            throw new IndexOutOfRangeException($"({row}, {column}) is outside shape ({Rows}, {Columns}).");
+            throw new IndexOutOfRangeException($"({row}, {column}) is outside the matrix view ({_rows}, {_columns}) of shape {_shape}.");
         }
-        return row * Columns + column;
+        return row * _columns + column;
     }
 
-    private static void CheckShape(int rows, int columns)
+    private static void CheckRank(in TensorShape shape)
     {
-        if (rows < 0 || columns < 0)
+        if (shape.Rank == 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(rows), $"Shape ({rows}, {columns}) has a negative dimension.");
-        }
-        if ((long)rows * columns > Array.MaxLength)
-        {
-            throw new ArgumentOutOfRangeException(nameof(rows), $"Shape ({rows}, {columns}) exceeds the maximum tensor length {Array.MaxLength}.");
+            throw new ArgumentOutOfRangeException(nameof(shape), "A tensor needs at least one dimension.");
         }
     }
 }

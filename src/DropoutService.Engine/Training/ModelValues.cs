@@ -1,29 +1,45 @@
 using DropoutService.Engine.Checkpoints;
 using DropoutService.Engine.Models;
+using DropoutService.Engine.Tensors;
 
 namespace DropoutService.Engine.Training;
 
 /// <summary>Copies a snapshot's named values into a live model of the same spec.</summary>
 internal static class ModelValues
 {
-    /// <summary>Every parameter of <paramref name="target"/> takes the snapshot's value of the same name; throws <see cref="ArgumentException"/> on a missing name or another shape.</summary>
+    /// <summary>
+    /// Every parameter and buffer of <paramref name="target"/> takes the snapshot's value of the same
+    /// name (buffers — batch norm's running statistics — belong with the weights they were computed
+    /// for); throws <see cref="ArgumentException"/> on a missing name or another shape.
+    /// </summary>
     public static void CopyInto(Checkpoint source, Model target)
     {
-        if (source.Parameters.Count != target.Parameters.Count)
+        var pairs = Pairs(source.Parameters, target.Parameters.Select(p => (p.FullName, p.Value)).ToArray(), "parameter")
+            .Concat(Pairs(source.Buffers, target.Buffers.Select(b => (b.FullName, b.Value)).ToArray(), "buffer"))
+            .ToArray();
+        foreach (var (from, to) in pairs)
         {
-            throw new ArgumentException($"The snapshot has {source.Parameters.Count} parameters, the model {target.Parameters.Count}.", nameof(source));
+            from.Span.CopyTo(to.Span);
         }
-        foreach (var p in target.Parameters)
+    }
+
+    private static (Tensor From, Tensor To)[] Pairs(IReadOnlyDictionary<string, Tensor> source, (string Name, Tensor Value)[] target, string what)
+    {
+        if (source.Count != target.Length)
         {
-            if (!source.Parameters.TryGetValue(p.FullName, out var value) || value.Rows != p.Value.Rows || value.Columns != p.Value.Columns)
+            throw new ArgumentException($"The snapshot has {source.Count} {what}s, the model {target.Length}.", nameof(source));
+        }
+        var pairs = new (Tensor, Tensor)[target.Length];
+        for (int i = 0; i < target.Length; i++)
+        {
+            var (name, value) = target[i];
+            if (!source.TryGetValue(name, out var from) || from.Shape != value.Shape)
             {
-                throw new ArgumentException($"The snapshot has no value of shape ({p.Value.Rows}, {p.Value.Columns}) for {p.FullName}.", nameof(source));
+                throw new ArgumentException($"The snapshot has no {what} value of shape {value.Shape} for {name}.", nameof(source));
             }
+            pairs[i] = (from, value);
         }
-        foreach (var p in target.Parameters)
-        {
-            source.Parameters[p.FullName].Span.CopyTo(p.Value.Span);
-        }
+        return pairs;
     }
 
     /// <summary>Throws <see cref="TrainingDivergedException"/> naming the first non-finite weight.</summary>

@@ -82,7 +82,7 @@ public sealed class Trainer
                 int count = Math.Min(_options.BatchSize, order.Length - start);
                 batch.Gather(order.AsSpan(start, count));
 
-                var output = _model.Forward(batch.Features, new ForwardPass(ForwardMode.Train, _options.Seed, progress.Step));
+                var output = _model.Forward(batch.Features, new ForwardPass(ForwardMode.Train, _options.Seed, progress.Step, UpdateBuffers: true));
                 if (classifier)
                 {
                     correct += Accuracy.CountCorrect(output, batch.ClassIds);

@@ -27,6 +27,12 @@ public static partial class DurableFile
             }
             Commit(temp, path, replace: true);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+            // A full or read-only store is the caller's answer (RESOURCE_EXHAUSTED, FAILED_PRECONDITION), not INTERNAL.
+            throw Storage.FileSystemErrors.ForWrite(e, $"the file {Path.GetFileName(path)}");
+        }
         catch
         {
             TryDelete(temp);

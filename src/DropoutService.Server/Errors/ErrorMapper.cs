@@ -1,5 +1,6 @@
 using DropoutService.Engine.Models;
 using DropoutService.Server.Jobs;
+using DropoutService.Server.Storage;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -26,6 +27,8 @@ public static partial class ErrorMapper
                 return InvalidArgument([new FieldViolation(Prefix(specFieldPrefix ?? "spec", spec.Field), spec.Message)]);
             case ServiceException service:
                 return new RpcException(new GrpcStatus(ToStatusCode(service.Error), service.Message));
+            case StoreException store:
+                return new RpcException(new GrpcStatus(ToStatusCode(store.Error), store.Message));
             case OperationCanceledException or IOException when context.Deadline <= DateTime.UtcNow:
                 return new RpcException(new GrpcStatus(StatusCode.DeadlineExceeded, "Deadline exceeded; nothing was published."));
             case OperationCanceledException:
@@ -57,7 +60,7 @@ public static partial class ErrorMapper
 
     /// <summary>True for exceptions that are the caller's fault (logged at a lower level).</summary>
     public static bool IsClientError(Exception exception, ServerCallContext context) =>
-        exception is RequestValidationException or ModelSpecException or ServiceException or OperationCanceledException
+        exception is RequestValidationException or ModelSpecException or ServiceException or StoreException or OperationCanceledException
         || (exception is IOException && context.CancellationToken.IsCancellationRequested)
         || (exception is RpcException rpc && rpc.StatusCode != StatusCode.Internal && rpc.StatusCode != StatusCode.Unknown);
 
@@ -83,6 +86,18 @@ public static partial class ErrorMapper
 
     [System.Text.RegularExpressions.GeneratedRegex(@" ?\(Parameter '[^']*'\)")]
     private static partial System.Text.RegularExpressions.Regex ParameterSuffix();
+
+    /// <summary>Store failures: a full store is RESOURCE_EXHAUSTED, one this server may not write FAILED_PRECONDITION, a lost database UNAVAILABLE, an unreadable version DATA_LOSS.</summary>
+    public static StatusCode ToStatusCode(StoreError error) => error switch
+    {
+        StoreError.NotFound => StatusCode.NotFound,
+        StoreError.AlreadyExists => StatusCode.AlreadyExists,
+        StoreError.Full => StatusCode.ResourceExhausted,
+        StoreError.ReadOnly or StoreError.Locked or StoreError.Conflict => StatusCode.FailedPrecondition,
+        StoreError.Unavailable => StatusCode.Unavailable,
+        StoreError.Corrupt => StatusCode.DataLoss,
+        _ => StatusCode.Internal,
+    };
 
     /// <summary>A failed or cancelled job's error as the google.rpc.Status of its Job resource.</summary>
     public static RpcStatus ToRpcStatus(JobFailure failure)

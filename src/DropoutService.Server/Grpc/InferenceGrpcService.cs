@@ -22,7 +22,7 @@ public sealed class InferenceGrpcService(ModelRegistry registry, IOptions<Limits
         var prototype = loaded.Prototype;
         var v = new Violations();
         CheckRows(request.Inputs, "inputs");
-        var inputs = TensorMapper.ToEngine(request.Inputs, "inputs", prototype.InputSize, v);
+        var inputs = TensorMapper.ToEngine(request.Inputs, "inputs", prototype.InputShape, v);
         v.Check(request.McSamples >= 0, "mc_samples", $"must be 0 (evaluation) or a number of Monte-Carlo samples, got {request.McSamples}");
         CheckEncoding(request.OutputEncoding, "output_encoding", v);
         v.ThrowIfAny();
@@ -80,7 +80,7 @@ public sealed class InferenceGrpcService(ModelRegistry registry, IOptions<Limits
         var (record, loaded) = Resolve(request.ModelId, request.Version, context);
         var v = new Violations();
         CheckRows(request.Inputs, "inputs");
-        var inputs = TensorMapper.ToEngine(request.Inputs, "inputs", loaded.Prototype.InputSize, v);
+        var inputs = TensorMapper.ToEngine(request.Inputs, "inputs", loaded.Prototype.InputShape, v);
         var pass = new ForwardPass(MapMode(request.Mode, "mode", v), request.Seed, 0);
         CheckEncoding(request.OutputEncoding, "output_encoding", v);
         v.ThrowIfAny();
@@ -112,7 +112,7 @@ public sealed class InferenceGrpcService(ModelRegistry registry, IOptions<Limits
         var prototype = loaded.Prototype;
         var v = new Violations();
         CheckRows(request.Inputs, "inputs");
-        var inputs = TensorMapper.ToEngine(request.Inputs, "inputs", prototype.InputSize, v);
+        var inputs = TensorMapper.ToEngine(request.Inputs, "inputs", prototype.InputShape, v);
         var pass = new ForwardPass(MapMode(request.Mode, "mode", v), request.Seed, 0);
         CheckEncoding(request.OutputEncoding, "output_encoding", v);
         EngineTensor? outputGradients = null;
@@ -194,7 +194,7 @@ public sealed class InferenceGrpcService(ModelRegistry registry, IOptions<Limits
 
     private void CheckRows(Api.V1.Tensor? tensor, string field)
     {
-        if (tensor is not null && tensor.Shape.Count == 2 && tensor.Shape[0] > limits.Value.MaxBatchRows)
+        if (tensor is not null && tensor.Shape.Count >= 2 && tensor.Shape[0] > limits.Value.MaxBatchRows)
         {
             throw ServiceException.ResourceExhausted($"{field} has {tensor.Shape[0]} rows; the limit is {limits.Value.MaxBatchRows} (Limits:MaxBatchRows).");
         }

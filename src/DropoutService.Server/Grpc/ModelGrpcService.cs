@@ -23,7 +23,7 @@ public sealed class ModelGrpcService(ModelRegistry registry, TrainingSlots slots
     {
         string id = ModelId.Validate(request.ModelId);
         context.Annotate(id);
-        var spec = SpecMapper.ToEngine(request.Spec);
+        var spec = SpecMapper.ToEngine(request.Spec, limits.Value.SpecLimits());
         var entry = registry.Create(id, spec);
         context.Annotate(id, entry.Latest.Number);
         return Task.FromResult(new CreateModelResponse { Model = ModelMapper.ToApi(entry) });
@@ -99,6 +99,7 @@ public sealed class ModelGrpcService(ModelRegistry registry, TrainingSlots slots
                 MaxMcSamples = l.MaxMcSamples,
                 MaxDatasetBytes = l.MaxDatasetBytes,
                 MaxEpochs = l.MaxEpochs,
+                MaxLayers = l.MaxLayers,
             },
         });
     }

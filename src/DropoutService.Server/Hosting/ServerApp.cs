@@ -52,6 +52,11 @@ public static class ServerApp
         }
         await using (app)
         {
+            // A directory store takes its writer lock before anything listens; a refusal is one line.
+            if (!StoreLifecycleService.TryOpenStore(app.Services))
+            {
+                return 1;
+            }
             try
             {
                 await app.StartAsync();

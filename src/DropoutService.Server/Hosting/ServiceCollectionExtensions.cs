@@ -1,7 +1,11 @@
 using DropoutService.Server.Grpc;
 using DropoutService.Server.Models;
 using DropoutService.Server.Options;
+using DropoutService.Server.Storage;
+using DropoutService.Server.Storage.Directory;
+using DropoutService.Server.Storage.Postgres;
 using Grpc.AspNetCore.Server;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace DropoutService.Server.Hosting;
@@ -49,10 +53,22 @@ public static class ServiceCollectionExtensions
             }
         }).AddCheck<ServingHealthCheck>(ServingHealthCheck.Name);
         services.AddSingleton<ServerLifetime>();
-        services.AddSingleton<ModelStore>();
-        services.AddSingleton<ModelRegistry>();
+        services.AddDropoutStore();
         services.AddHostedService<StoreLifecycleService>();
         services.AddDropoutTraining();
+        return services;
+    }
+
+    /// <summary>The store backend chosen by Store:Backend, and the registry, catalogue and version cache above it.</summary>
+    public static IServiceCollection AddDropoutStore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IModelStore>(provider => provider.GetRequiredService<IOptions<StoreOptions>>().Value.IsPostgres
+            ? ActivatorUtilities.CreateInstance<PostgresModelStore>(provider)
+            : ActivatorUtilities.CreateInstance<DirectoryModelStore>(provider));
+        services.AddSingleton<VersionCache>();
+        services.AddSingleton<ModelCatalogue>();
+        services.AddSingleton<ModelRegistry>();
         return services;
     }
 

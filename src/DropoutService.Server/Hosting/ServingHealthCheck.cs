@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace DropoutService.Server.Hosting;
 
-/// <summary>SERVING once the store is loaded and until shutdown begins; NOT_SERVING otherwise.</summary>
+/// <summary>SERVING once the store is loaded, while it is reachable and until shutdown begins; NOT_SERVING otherwise.</summary>
 public sealed class ServingHealthCheck(ModelRegistry registry, ServerLifetime lifetime) : IHealthCheck
 {
     public const string Name = "model-store";
@@ -11,6 +11,6 @@ public sealed class ServingHealthCheck(ModelRegistry registry, ServerLifetime li
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(
             lifetime.Draining ? HealthCheckResult.Unhealthy("shutting down")
-            : registry.IsLoaded ? HealthCheckResult.Healthy($"{registry.Count} models loaded")
-            : HealthCheckResult.Unhealthy("model store not loaded"));
+            : registry.IsServing ? HealthCheckResult.Healthy($"{registry.Count} models loaded")
+            : HealthCheckResult.Unhealthy(registry.UnavailableReason ?? "model store not loaded"));
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using DropoutService.Engine.Training;
 using DropoutService.Server.Datasets;
 using DropoutService.Server.Options;
+using DropoutService.Server.Storage;
 using Microsoft.Extensions.Options;
 
 namespace DropoutService.Server.Jobs;
@@ -73,8 +74,29 @@ public sealed class DirectoryJobStore(IOptions<StoreOptions> options, TimeProvid
             _index[job.Id] = job with { Revision = 1 };
         }
         var stored = job with { Revision = 1 };
-        Directory.CreateDirectory(DirOf(job.Id));
-        await WriteRecordAsync(stored, cancellationToken);
+        try
+        {
+            Directory.CreateDirectory(DirOf(job.Id));
+            await WriteRecordAsync(stored, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // A job that could not be recorded does not exist: nothing is left behind (a full or
+            // read-only store answers RESOURCE_EXHAUSTED or FAILED_PRECONDITION, not INTERNAL).
+            lock (_gate)
+            {
+                _index.Remove(job.Id);
+            }
+            try
+            {
+                Directory.Delete(DirOf(job.Id), recursive: true);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // Swept at the next start.
+            }
+            throw e is IOException or UnauthorizedAccessException ? FileSystemErrors.ForWrite(e, "the training job's record") : e;
+        }
         return stored;
     }
 

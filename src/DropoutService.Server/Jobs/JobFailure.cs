@@ -1,4 +1,5 @@
 using DropoutService.Server.Errors;
+using DropoutService.Server.Storage;
 
 namespace DropoutService.Server.Jobs;
 
@@ -14,6 +15,16 @@ public sealed record JobFailure(JobFailureKind Kind, string Message, IReadOnlyLi
         ServiceError.DataLoss => JobFailureKind.DataLoss,
         ServiceError.AlreadyExists => JobFailureKind.FailedPrecondition,
         _ => JobFailureKind.Internal,
+    }, e.Message);
+
+    /// <summary>A store failure (full, read-only, unavailable, a deleted model, an unreadable version) with the status ErrorMapper gives it.</summary>
+    public static JobFailure From(StoreException e) => new(e.Error switch
+    {
+        StoreError.NotFound => JobFailureKind.NotFound,
+        StoreError.Full => JobFailureKind.LimitExceeded,
+        StoreError.Unavailable => JobFailureKind.Unavailable,
+        StoreError.Corrupt => JobFailureKind.DataLoss,
+        _ => JobFailureKind.FailedPrecondition,
     }, e.Message);
 
     public static JobFailure From(RequestValidationException e) => new(JobFailureKind.InvalidArgument, e.Message, e.Violations);

@@ -4,6 +4,7 @@ using DropoutService.Server.Datasets;
 using DropoutService.Server.Errors;
 using DropoutService.Server.Logging;
 using DropoutService.Server.Models;
+using DropoutService.Server.Storage;
 using DropoutService.Server.Training;
 
 namespace DropoutService.Server.Jobs;
@@ -74,6 +75,7 @@ public sealed partial class JobManager
             bool blocked = false;
             List<(ActiveJob Job, TrainingSlots.Slot Slot, ModelEntry Entry)> starts = [];
             List<ActiveJob> orphans = [];
+            List<(ActiveJob Job, JobFailure Failure)> refused = [];
             lock (_gate)
             {
                 foreach (var id in _queue.ToArray())
@@ -95,7 +97,20 @@ public sealed partial class JobManager
                     {
                         break;
                     }
-                    if (!entry.TryBeginWrite())
+                    bool writing;
+                    try
+                    {
+                        writing = entry.TryBeginWrite();
+                    }
+                    catch (StoreException e)
+                    {
+                        // The store takes no writer (a read-only follower, the database down): the job fails with why.
+                        slot.Dispose();
+                        _queue.Remove(id);
+                        refused.Add((job, JobFailure.From(e)));
+                        continue;
+                    }
+                    if (!writing)
                     {
                         slot.Dispose();
                         blocked = true; // another job or an ApplyGradients writes this model: later
@@ -104,6 +119,10 @@ public sealed partial class JobManager
                     _queue.Remove(id);
                     starts.Add((job, slot, entry));
                 }
+            }
+            foreach (var (job, failure) in refused)
+            {
+                await FinishAsync(job, job.Feed.Current with { State = JobState.Failed, Failure = failure }, null);
             }
             foreach (var job in orphans)
             {
@@ -310,6 +329,7 @@ public sealed partial class JobManager
         TrainingDivergedException d => (JobState.Failed, new JobFailure(JobFailureKind.InvalidArgument, d.Message, [new FieldViolation("options.learning_rate", d.Message)])),
         RequestValidationException v => (JobState.Failed, JobFailure.From(v)),
         ServiceException s => (JobState.Failed, JobFailure.From(s)),
+        StoreException s => (JobState.Failed, JobFailure.From(s)),
         _ => (JobState.Failed, new JobFailure(JobFailureKind.Internal, $"Internal error ({e.GetType().Name}); see the server log. Nothing was published.")),
     };
 

@@ -11,20 +11,41 @@ public static partial class ServerLog
     [LoggerMessage(2, LogLevel.Information, "Listening for gRPC on {Address}:{Port} ({Transport})")]
     public static partial void Listening(ILogger logger, string address, int port, string transport);
 
-    [LoggerMessage(3, LogLevel.Information, "Loading model store {StorePath}")]
-    public static partial void StoreLoading(ILogger logger, string storePath);
+    [LoggerMessage(3, LogLevel.Information, "Loading the {StoreBackend} model store {StoreLocation}")]
+    public static partial void StoreLoading(ILogger logger, string storeBackend, string storeLocation);
 
     [LoggerMessage(4, LogLevel.Information, "Model store loaded: {ModelCount} models, {VersionCount} versions, {CorruptCount} corrupt files skipped in {ElapsedMs} ms")]
     public static partial void StoreLoaded(ILogger logger, int modelCount, int versionCount, int corruptCount, long elapsedMs);
 
-    [LoggerMessage(5, LogLevel.Warning, "Skipping corrupt version {Version} of model {ModelId} ({FilePath}): {Reason}. The file is left untouched and its number is never reused.")]
+    [LoggerMessage(5, LogLevel.Warning, "Skipping unreadable version {Version} of model {ModelId} ({FilePath}): {Reason}. The file is left untouched and its number is never reused.")]
     public static partial void CorruptVersion(ILogger logger, string modelId, long version, string filePath, string reason);
 
     [LoggerMessage(6, LogLevel.Warning, "Model {ModelId} has no loadable version and is not served")]
     public static partial void ModelUnavailable(ILogger logger, string modelId);
 
-    [LoggerMessage(7, LogLevel.Error, "Loading the model store {StorePath} failed; the service stays NOT_SERVING")]
-    public static partial void StoreLoadFailed(ILogger logger, string storePath, Exception exception);
+    [LoggerMessage(7, LogLevel.Error, "The {StoreBackend} model store {StoreLocation} is unavailable: {Reason}. Health is NOT_SERVING; cached versions keep serving; retrying")]
+    public static partial void StoreUnavailable(ILogger logger, string storeBackend, string storeLocation, string reason);
+
+    [LoggerMessage(8, LogLevel.Information, "The {StoreBackend} model store {StoreLocation} is available again")]
+    public static partial void StoreRecovered(ILogger logger, string storeBackend, string storeLocation);
+
+    [LoggerMessage(9, LogLevel.Information, "Opened the {StoreBackend} model store {StoreLocation} ({Mode})")]
+    public static partial void StoreOpened(ILogger logger, string storeBackend, string storeLocation, string mode);
+
+    [LoggerMessage(13, LogLevel.Critical, "{Reason}")]
+    public static partial void StoreRefused(ILogger logger, string reason);
+
+    [LoggerMessage(14, LogLevel.Information, "Removed {Count} leftovers of interrupted writes from the model store")]
+    public static partial void StoreSwept(ILogger logger, int count);
+
+    [LoggerMessage(15, LogLevel.Warning, "Could not remove {Path} from the model store: {Reason}; the next start sweeps it")]
+    public static partial void StoreCleanupFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(16, LogLevel.Warning, "Version {Version} of model {ModelId} is taken out of service: {Reason}")]
+    public static partial void VersionUnavailable(ILogger logger, string modelId, long version, string reason);
+
+    [LoggerMessage(17, LogLevel.Information, "Database schema migrated from version {Before} to {After}")]
+    public static partial void SchemaMigrated(ILogger logger, int before, int after);
 
     [LoggerMessage(10, LogLevel.Information, "{Method} {StatusCode} in {ElapsedMs:0.000} ms model={ModelId} version={Version} caller={Caller}")]
     public static partial void CallCompleted(ILogger logger, string method, string statusCode, double elapsedMs, string? modelId, long? version, string caller);
@@ -47,8 +68,8 @@ public static partial class ServerLog
     [LoggerMessage(30, LogLevel.Information, "Shutting down: health is NOT_SERVING, running trainings are cancelled, in-flight calls get {GracePeriodSeconds} s")]
     public static partial void ShuttingDown(ILogger logger, int gracePeriodSeconds);
 
-    [LoggerMessage(31, LogLevel.Information, "Picked up {NewVersions} new versions from the store")]
-    public static partial void Rescanned(ILogger logger, int newVersions);
+    [LoggerMessage(31, LogLevel.Information, "Picked up {NewVersions} new versions of model {ModelId} from the store; latest is {Latest}")]
+    public static partial void VersionsPickedUp(ILogger logger, string modelId, int newVersions, long latest);
 
     [LoggerMessage(40, LogLevel.Information, "Job {JobId} of model {ModelId} queued ({Origin})")]
     public static partial void JobQueued(ILogger logger, string jobId, string modelId, string origin);

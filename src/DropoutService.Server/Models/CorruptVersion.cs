@@ -1,4 +1,4 @@
 namespace DropoutService.Server.Models;
 
-/// <summary>A version file that failed to load; kept on disk untouched, never served, its number never reused.</summary>
-public sealed record CorruptVersion(long Number, string FilePath, string Reason);
+/// <summary>A version that cannot be served (unreadable, or gone from the store); never served again, its number never reused. The reason names no store path.</summary>
+public sealed record CorruptVersion(long Number, string Reason);

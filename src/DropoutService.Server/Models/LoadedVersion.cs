@@ -12,4 +12,7 @@ public sealed class LoadedVersion(Model prototype, OptimizerState? optimizer, in
     public OptimizerState? OptimizerState { get; } = optimizer;
 
     public ReplicaPool Pool { get; } = new(prototype, replicasPerVersion);
+
+    /// <summary>What keeping it loaded costs: float32 parameters and optimizer buffers (replicas share the parameters).</summary>
+    public long SizeBytes { get; } = sizeof(float) * (prototype.ParameterCount + (optimizer?.Buffers.Values.Sum(b => (long)b.Length) ?? 0));
 }

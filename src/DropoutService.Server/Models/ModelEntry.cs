@@ -1,42 +1,64 @@
 using System.Collections.Immutable;
 using DropoutService.Engine.Models;
+using DropoutService.Server.Storage;
 
 namespace DropoutService.Server.Models;
 
 /// <summary>
-/// A model in the registry: its spec and immutable versions. The version list is replaced
-/// atomically on publish, so readers always see a complete list of complete versions.
-/// One writer (Train or ApplyGradients) at a time.
+/// A model in the registry: one incarnation in the store, its spec and immutable versions. The
+/// version list is replaced atomically, so readers always see a complete list of complete versions.
+/// One writer (Train, ApplyGradients or Delete) at a time, across every server on the store.
 /// </summary>
-public sealed class ModelEntry(string id, ModelSpec spec, long parameterCount, int outputSize)
+public sealed class ModelEntry
 {
+    private readonly IModelStore _store;
+    private readonly Action<ModelEntry> _catchUp;
     private ImmutableArray<VersionRecord> _versions = [];
     private ImmutableArray<CorruptVersion> _corrupt = [];
-    private int _writer;
+    private int _writing;
+    private IModelWriterLock? _writer;
 
-    public string Id { get; } = id;
+    internal ModelEntry(StoredModel stored, ModelSpec spec, long parameterCount, int outputSize, IModelStore store, Action<ModelEntry> catchUp)
+    {
+        _catchUp = catchUp;
+        Stored = stored;
+        Spec = spec;
+        ParameterCount = parameterCount;
+        OutputSize = outputSize;
+        _store = store;
+    }
 
-    public ModelSpec Spec { get; } = spec;
+    public string Id => Stored.Id;
 
-    public long ParameterCount { get; } = parameterCount;
+    /// <summary>The store's model: id and incarnation.</summary>
+    public StoredModel Stored { get; }
 
-    public int OutputSize { get; } = outputSize;
+    public ModelSpec Spec { get; }
 
-    /// <summary>Serialises publishing and numbering.</summary>
+    public long ParameterCount { get; }
+
+    public int OutputSize { get; }
+
+    /// <summary>Serialises publishing and catching up with the store.</summary>
     public Lock PublishGate { get; } = new();
 
-    /// <summary>Highest version number seen on disk, loadable or not: new versions are numbered above it.</summary>
-    public long HighestNumber { get; set; }
-
+    /// <summary>Servable versions, ascending; never empty.</summary>
     public ImmutableArray<VersionRecord> Versions => _versions;
 
     public ImmutableArray<CorruptVersion> Corrupt => _corrupt;
 
     public VersionRecord Latest => Versions[^1];
 
-    public bool IsWriting => Volatile.Read(ref _writer) != 0;
+    /// <summary>The highest number seen, servable or not: the store's listing continues above it.</summary>
+    public long HighestNumber => Math.Max(_versions.IsEmpty ? 0 : _versions[^1].Number, _corrupt.IsEmpty ? 0 : _corrupt.Max(c => c.Number));
 
-    public bool Deleted { get; set; }
+    public bool IsWriting => Volatile.Read(ref _writing) != 0;
+
+    /// <summary>True once the model has been deleted (here or by another server): publishing answers NOT_FOUND.</summary>
+    public bool Deleted { get; internal set; }
+
+    /// <summary>The store's writer lock while a write is in progress.</summary>
+    internal IModelWriterLock? Writer => _writer;
 
     public VersionRecord? Find(long number)
     {
@@ -62,29 +84,66 @@ public sealed class ModelEntry(string id, ModelSpec spec, long parameterCount, i
         return null;
     }
 
-    /// <summary>Claims the single writer slot; false when a Train or ApplyGradients is running.</summary>
-    public bool TryBeginWrite() => Interlocked.CompareExchange(ref _writer, 1, 0) == 0;
-
-    public void EndWrite() => Volatile.Write(ref _writer, 0);
-
-    /// <summary>Appends a version (numbers increase) and demotes the previous latest to a weak cache.</summary>
-    public void Append(VersionRecord version)
+    /// <summary>
+    /// Claims the model's single writer slot, here and in the store (across replicas); false when a
+    /// Train, ApplyGradients or Delete holds it anywhere. Throws the store's failure (a read-only
+    /// follower, a database that is down). Pair with <see cref="EndWrite"/>.
+    /// </summary>
+    public bool TryBeginWrite()
     {
-        var previous = _versions.IsEmpty ? null : _versions[^1];
-        ImmutableInterlocked.Update(ref _versions, list => list.Add(version));
-        previous?.Demote();
-        if (version.Number > HighestNumber)
+        if (Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
         {
-            HighestNumber = version.Number;
+            return false;
+        }
+        try
+        {
+            _writer = _store.TryLockWriter(Stored);
+            if (_writer is null)
+            {
+                Volatile.Write(ref _writing, 0);
+                return false;
+            }
+            // The previous writer may have been another server whose versions were not heard of yet:
+            // the writer starts from the store's latest, never from a stale one.
+            _catchUp(this);
+            return true;
+        }
+        catch
+        {
+            EndWrite();
+            throw;
         }
     }
 
-    public void AddCorrupt(CorruptVersion corrupt)
+    public void EndWrite()
     {
-        ImmutableInterlocked.Update(ref _corrupt, list => list.Add(corrupt));
-        if (corrupt.Number > HighestNumber)
+        var writer = Interlocked.Exchange(ref _writer, null);
+        writer?.Dispose();
+        Volatile.Write(ref _writing, 0);
+    }
+
+    /// <summary>Appends a version above the current latest (an older number is already known and ignored).</summary>
+    internal void Append(VersionRecord version)
+    {
+        ImmutableInterlocked.Update(ref _versions, list => !list.IsEmpty && list[^1].Number >= version.Number ? list : list.Add(version));
+    }
+
+    internal void AddCorrupt(CorruptVersion corrupt)
+    {
+        ImmutableInterlocked.Update(ref _corrupt, list => list.Any(c => c.Number == corrupt.Number) ? list : list.Add(corrupt));
+    }
+
+    /// <summary>Takes a version out of service (gone or unreadable); false when it was the last one, which stays listed until the entry is dropped.</summary>
+    internal bool MarkUnavailable(long number, string reason)
+    {
+        AddCorrupt(new CorruptVersion(number, reason));
+        bool remaining = true;
+        ImmutableInterlocked.Update(ref _versions, list =>
         {
-            HighestNumber = corrupt.Number;
-        }
+            var kept = list.RemoveAll(v => v.Number == number);
+            remaining = !kept.IsEmpty;
+            return kept.IsEmpty ? list : kept;
+        });
+        return remaining;
     }
 }

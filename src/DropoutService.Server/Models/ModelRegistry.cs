@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using DropoutService.Engine.Checkpoints;
 using DropoutService.Engine.Models;
@@ -7,138 +5,95 @@ using DropoutService.Engine.Optimizers;
 using DropoutService.Server.Errors;
 using DropoutService.Server.Logging;
 using DropoutService.Server.Options;
+using DropoutService.Server.Storage;
 using Microsoft.Extensions.Options;
 
 namespace DropoutService.Server.Models;
 
 /// <summary>
-/// The models the server serves: loaded from the store at start, then kept in step with it.
-/// Versions are immutable; publishing appends a complete version atomically.
+/// The models the server serves, as the use cases see them: get, resolve a version to its weights,
+/// create, delete, publish. Versions are immutable; publishing appends a complete version
+/// atomically. The <see cref="ModelCatalogue"/> keeps the entries equal to the <see cref="IModelStore"/>;
+/// the <see cref="VersionCache"/> holds loaded weights within a byte budget.
 /// </summary>
-public sealed class ModelRegistry
+public sealed class ModelRegistry(
+    IModelStore store,
+    ModelCatalogue catalogue,
+    VersionCache cache,
+    TimeProvider time,
+    IOptions<StoreOptions> storeOptions,
+    IOptions<LimitsOptions> limits,
+    ILogger<ModelRegistry> logger)
 {
-    private readonly ConcurrentDictionary<string, ModelEntry> _models = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Lock _createGate = new();
-    private readonly ModelStore _store;
-    private readonly StoreOptions _storeOptions;
-    private readonly LimitsOptions _limits;
-    private readonly ILogger<ModelRegistry> _logger;
+    private volatile string? _unavailable;
 
-    public ModelRegistry(ModelStore store, IOptions<StoreOptions> storeOptions, IOptions<LimitsOptions> limits, ILogger<ModelRegistry> logger)
-    {
-        _store = store;
-        _storeOptions = storeOptions.Value;
-        _limits = limits.Value;
-        _logger = logger;
-    }
-
+    /// <summary>True once the store has been read completely at least once.</summary>
     public bool IsLoaded => _loaded.Task.IsCompletedSuccessfully;
 
-    public int Count => _models.Count;
+    /// <summary>Loaded and the store reachable: what health reports as SERVING.</summary>
+    public bool IsServing => IsLoaded && _unavailable is null;
 
-    public string StorePath => _store.Root;
+    /// <summary>Why the store cannot be used now (for the log and health), or null.</summary>
+    public string? UnavailableReason => _unavailable;
 
+    public int Count => catalogue.Count;
+
+    /// <summary>Waits for the first load; UNAVAILABLE at once when it has failed (the store is being retried).</summary>
     public async Task WaitLoadedAsync(CancellationToken cancellationToken)
     {
         if (IsLoaded)
         {
             return;
         }
-        try
+        if (_unavailable is { } reason)
         {
-            await _loaded.Task.WaitAsync(cancellationToken);
+            throw ServiceException.Unavailable($"The model store is not loaded yet: {reason}");
         }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw ServiceException.Unavailable("The model store could not be loaded; see the server log.");
-        }
+        await _loaded.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Scans the whole store. A corrupt file is logged and skipped; nothing here is fatal per file.</summary>
-    public void Load()
+    /// <summary>Applies one change the store reported; the first complete comparison makes the registry loaded.</summary>
+    public void Apply(StoreChange change)
     {
-        var clock = Stopwatch.StartNew();
-        ServerLog.StoreLoading(_logger, _store.Root);
-        try
+        if (change.ModelId is { } id)
         {
-            _store.EnsureRoot();
-            int versions = 0, corrupt = 0;
-            foreach (var id in _store.ModelIds())
-            {
-                var entry = LoadModel(id);
-                if (entry is null)
-                {
-                    continue;
-                }
-                versions += entry.Versions.Length;
-                corrupt += entry.Corrupt.Length;
-                _models[id] = entry;
-            }
-            ServerLog.StoreLoaded(_logger, _models.Count, versions, corrupt, clock.ElapsedMilliseconds);
-            _loaded.TrySetResult();
+            catalogue.Refresh(id);
+            return;
         }
-        catch (Exception e)
+        bool first = !IsLoaded;
+        long start = time.GetTimestamp();
+        if (first)
         {
-            ServerLog.StoreLoadFailed(_logger, _store.Root, e);
-            _loaded.TrySetException(e);
+            ServerLog.StoreLoading(logger, store.Backend, store.Location);
         }
+        var (models, versions, corrupt) = catalogue.Synchronize();
+        if (first)
+        {
+            ServerLog.StoreLoaded(logger, models, versions, corrupt, (long)time.GetElapsedTime(start).TotalMilliseconds);
+        }
+        if (_unavailable is not null)
+        {
+            ServerLog.StoreRecovered(logger, store.Backend, store.Location);
+            _unavailable = null;
+        }
+        _loaded.TrySetResult();
     }
 
-    /// <summary>Picks up versions and models written by other replicas sharing the store.</summary>
-    public int Rescan()
+    /// <summary>The store was lost: health turns NOT_SERVING; cached versions keep serving; store calls fail on their own.</summary>
+    public void MarkUnavailable(StoreException failure)
     {
-        int added = 0;
-        foreach (var id in _store.ModelIds())
+        if (_unavailable is null)
         {
-            if (!_models.TryGetValue(id, out var entry))
-            {
-                var loaded = LoadModel(id);
-                if (loaded is not null && _models.TryAdd(id, loaded))
-                {
-                    added += loaded.Versions.Length;
-                }
-                continue;
-            }
-            lock (entry.PublishGate)
-            {
-                foreach (var (number, path) in _store.VersionFiles(id))
-                {
-                    if (number <= entry.HighestNumber)
-                    {
-                        continue;
-                    }
-                    if (TryLoadFile(entry.Id, number, path, out var checkpoint, out var reason))
-                    {
-                        entry.Append(Record(number, path, checkpoint!, Loaded(checkpoint!)));
-                        added++;
-                    }
-                    else
-                    {
-                        AddCorrupt(entry, number, path, reason!);
-                    }
-                }
-            }
+            ServerLog.StoreUnavailable(logger, store.Backend, store.Location, failure.Detail ?? failure.Message);
         }
-        foreach (var (id, entry) in _models)
-        {
-            if (!Directory.Exists(_store.ModelDirectory(id)) && !entry.IsWriting)
-            {
-                entry.Deleted = true;
-                _models.TryRemove(id, out _);
-            }
-        }
-        if (added > 0)
-        {
-            ServerLog.Rescanned(_logger, added);
-        }
-        return added;
+        _unavailable = failure.Message;
     }
 
     public ModelEntry Get(string id) =>
-        _models.TryGetValue(ModelId.Validate(id), out var entry) ? entry : throw ServiceException.NotFound($"Model '{id}' does not exist.");
+        catalogue.TryGet(ModelId.Validate(id)) ?? throw ServiceException.NotFound($"Model '{id}' does not exist.");
 
-    public IReadOnlyList<ModelEntry> List() => _models.Values.OrderBy(e => e.Id, StringComparer.Ordinal).ToArray();
+    public IReadOnlyList<ModelEntry> List() => catalogue.All();
 
     /// <summary>The version (0 = latest) and its weights.</summary>
     public (VersionRecord Record, LoadedVersion Loaded) Resolve(string id, long version, string versionField = "version")
@@ -149,40 +104,42 @@ public sealed class ModelRegistry
             throw new RequestValidationException(versionField, $"must be 0 (latest) or a version number, got {version}");
         }
         var record = version == 0 ? entry.Latest : entry.Find(version)
-            ?? throw ServiceException.NotFound($"Model '{id}' has no version {version} (latest is {entry.Latest.Number}).");
-        return (record, record.Acquire(LoadRecord));
+            ?? throw ServiceException.NotFound(entry.Corrupt.FirstOrDefault(c => c.Number == version) is { } corrupt
+                ? $"Model '{id}' version {version} is not available: {corrupt.Reason}"
+                : $"Model '{id}' has no version {version} (latest is {entry.Latest.Number}).");
+        return (record, catalogue.Acquire(entry, record.Number));
     }
 
     public ModelEntry Create(string id, ModelSpec spec)
     {
         long parameters = CountParameters(spec);
-        if (parameters > _limits.MaxParametersPerModel)
+        if (parameters > limits.Value.MaxParametersPerModel)
         {
-            throw ServiceException.ResourceExhausted($"The model has {parameters} parameters; the limit is {_limits.MaxParametersPerModel} (Limits:MaxParametersPerModel).");
+            throw ServiceException.ResourceExhausted($"The model has {parameters} parameters; the limit is {limits.Value.MaxParametersPerModel} (Limits:MaxParametersPerModel).");
         }
-        lock (_createGate)
+        lock (catalogue.Gate)
         {
-            if (_models.ContainsKey(id))
+            if (catalogue.TryGet(id) is not null)
             {
                 throw ServiceException.AlreadyExists($"Model '{id}' already exists.");
             }
-            if (_models.Count >= _limits.MaxModels)
+            if (catalogue.Count >= limits.Value.MaxModels)
             {
-                throw ServiceException.ResourceExhausted($"The store holds {_models.Count} models; the limit is {_limits.MaxModels} (Limits:MaxModels).");
+                throw ServiceException.ResourceExhausted($"The store holds {catalogue.Count} models; the limit is {limits.Value.MaxModels} (Limits:MaxModels).");
             }
             var model = Model.Create(spec);
-            var entry = new ModelEntry(id, spec, model.ParameterCount, model.OutputSize);
-            // A folder left with only corrupt files keeps them: the new model numbers above them.
-            foreach (var (number, _) in _store.VersionFiles(id))
-            {
-                entry.HighestNumber = Math.Max(entry.HighestNumber, number);
-            }
-            PublishLocked(entry, model, null, VersionSource.Created, 0, new TrainingMetadata());
-            _models[id] = entry;
+            var checkpoint = Stamp(model, null, VersionSource.Created, 0, new TrainingMetadata());
+            var (stored, version) = store.CreateModel(id, checkpoint);
+            var entry = new ModelEntry(stored, spec, model.ParameterCount, model.OutputSize, store, catalogue.CatchUpLocked);
+            entry.Append(VersionRecord.From(version));
+            cache.Put(ModelCatalogue.Key(entry, version.Number), new LoadedVersion(model, null, storeOptions.Value.ReplicasPerVersion));
+            catalogue.Add(entry);
+            ServerLog.VersionPublished(logger, id, version.Number, VersionSource.Created.ToString());
             return entry;
         }
     }
 
+    /// <summary>Deletes the model and every version, all or nothing; FAILED_PRECONDITION while it has a writer anywhere.</summary>
     public void Delete(string id)
     {
         var entry = Get(id);
@@ -190,11 +147,29 @@ public sealed class ModelRegistry
         {
             throw ServiceException.FailedPrecondition($"Model '{id}' is being trained; cancel the training first.");
         }
-        lock (entry.PublishGate)
+        try
         {
-            entry.Deleted = true;
-            _models.TryRemove(id, out _);
-            _store.Delete(id);
+            lock (catalogue.Gate)
+            {
+                lock (entry.PublishGate)
+                {
+                    try
+                    {
+                        store.DeleteModel(entry.Stored);
+                    }
+                    catch (StoreException e) when (e.Error == StoreError.NotFound)
+                    {
+                        catalogue.Forget(entry); // deleted by another server meanwhile
+                        throw;
+                    }
+                    // Any other failure changed nothing: the model stays, here and in the store.
+                    catalogue.Forget(entry);
+                }
+            }
+        }
+        finally
+        {
+            entry.EndWrite();
         }
     }
 
@@ -207,137 +182,46 @@ public sealed class ModelRegistry
             {
                 throw ServiceException.NotFound($"Model '{entry.Id}' was deleted.");
             }
-            return PublishLocked(entry, model, optimizer, source, parent, metadata);
-        }
-    }
-
-    public static long CountParameters(ModelSpec spec)
-    {
-        long total = 0;
-        long inputs = spec.InputSize;
-        foreach (var layer in spec.Layers)
-        {
-            if (layer.Kind == LayerKind.Dense)
-            {
-                total += (inputs + 1) * Math.Max(0, layer.Units);
-                inputs = layer.Units;
-            }
-        }
-        return total;
-    }
-
-    private VersionRecord PublishLocked(ModelEntry entry, Model model, OptimizerState? optimizer, VersionSource source, long parent, TrainingMetadata metadata)
-    {
-        foreach (var (n, _) in _store.VersionFiles(entry.Id))
-        {
-            entry.HighestNumber = Math.Max(entry.HighestNumber, n);
-        }
-        var labels = new Dictionary<string, string>(metadata.Labels, StringComparer.Ordinal)
-        {
-            [VersionRecord.Labels.Source] = source.ToString(),
-            [VersionRecord.Labels.Parent] = parent.ToString(CultureInfo.InvariantCulture),
-        };
-        var stamped = metadata with { CreatedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Labels = labels };
-        var checkpoint = Checkpoint.FromModel(model, optimizer, stamped);
-        long number = entry.HighestNumber + 1;
-        string path;
-        long size;
-        while (true)
-        {
+            var checkpoint = Stamp(model, optimizer, source, parent, metadata);
+            StoredVersion version;
             try
             {
-                (path, size) = _store.Save(entry.Id, number, checkpoint);
-                break;
+                version = store.AddVersion(entry.Stored, checkpoint, entry.Writer);
             }
-            catch (IOException) when (File.Exists(_store.VersionPath(entry.Id, number)))
+            catch (StoreException e) when (e.Error == StoreError.NotFound)
             {
-                // Another replica sharing the store took this number: files are never replaced, take the next.
-                number++;
+                catalogue.Forget(entry);
+                throw;
             }
-        }
-        var record = new VersionRecord(number, path, size, stamped, optimizer?.Kind,
-            new LoadedVersion(model, optimizer, _storeOptions.ReplicasPerVersion));
-        entry.Append(record);
-        ServerLog.VersionPublished(_logger, entry.Id, number, source.ToString());
-        return record;
-    }
-
-    private ModelEntry? LoadModel(string id)
-    {
-        ModelEntry? entry = null;
-        var pendingCorrupt = new List<(long, string, string)>();
-        Checkpoint? latest = null;
-        var records = new List<(long Number, string Path, Checkpoint Checkpoint)>();
-        long highest = 0;
-        foreach (var (number, path) in _store.VersionFiles(id))
-        {
-            highest = Math.Max(highest, number);
-            if (TryLoadFile(id, number, path, out var checkpoint, out var reason))
+            if (version.Number == entry.HighestNumber + 1)
             {
-                records.Add((number, path, checkpoint!));
-                latest = checkpoint;
+                entry.Append(VersionRecord.From(version));
             }
             else
             {
-                pendingCorrupt.Add((number, path, reason!));
+                // Numbers in between (another server's, or names in the way) are listed first, in order.
+                catalogue.CatchUp(entry);
             }
+            cache.Put(ModelCatalogue.Key(entry, version.Number), new LoadedVersion(model, optimizer, storeOptions.Value.ReplicasPerVersion));
+            ServerLog.VersionPublished(logger, entry.Id, version.Number, source.ToString());
+            return entry.Find(version.Number) ?? VersionRecord.From(version);
         }
-        if (latest is null)
+    }
+
+    /// <summary>Trainable scalars of a valid spec, counted by the engine from each layer type's declared parameters.</summary>
+    public static long CountParameters(ModelSpec spec) => ModelLayout.For(spec).ParameterCount;
+
+    private TrainingMetadata Stamp(TrainingMetadata metadata, VersionSource source, long parent) =>
+        metadata with
         {
-            foreach (var (number, path, reason) in pendingCorrupt)
+            CreatedUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            Labels = new Dictionary<string, string>(metadata.Labels, StringComparer.Ordinal)
             {
-                ServerLog.CorruptVersion(_logger, id, number, path, reason);
-            }
-            ServerLog.ModelUnavailable(_logger, id);
-            return null;
-        }
-        var prototype = latest.CreateModel();
-        entry = new ModelEntry(id, latest.Spec, prototype.ParameterCount, prototype.OutputSize) { HighestNumber = highest };
-        foreach (var (number, path, reason) in pendingCorrupt)
-        {
-            AddCorrupt(entry, number, path, reason);
-        }
-        for (int i = 0; i < records.Count; i++)
-        {
-            var (number, path, checkpoint) = records[i];
-            bool isLatest = i == records.Count - 1;
-            entry.Append(Record(number, path, checkpoint, isLatest ? new LoadedVersion(prototype, checkpoint.Optimizer, _storeOptions.ReplicasPerVersion) : null));
-        }
-        return entry;
-    }
+                [VersionRecord.Labels.Source] = source.ToString(),
+                [VersionRecord.Labels.Parent] = parent.ToString(CultureInfo.InvariantCulture),
+            },
+        };
 
-    private void AddCorrupt(ModelEntry entry, long number, string path, string reason)
-    {
-        ServerLog.CorruptVersion(_logger, entry.Id, number, path, reason);
-        entry.AddCorrupt(new CorruptVersion(number, path, reason));
-    }
-
-    private bool TryLoadFile(string id, long number, string path, out Checkpoint? checkpoint, out string? reason)
-    {
-        try
-        {
-            checkpoint = _store.Load(path);
-            // Building the model proves the weights fit the spec.
-            _ = checkpoint.CreateModel();
-            reason = null;
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException or FormatException or OverflowException)
-        {
-            checkpoint = null;
-            reason = $"{e.GetType().Name}: {e.Message}";
-            return false;
-        }
-    }
-
-    private VersionRecord Record(long number, string path, Checkpoint checkpoint, LoadedVersion? loaded) =>
-        new(number, path, new FileInfo(path).Length, checkpoint.Metadata, checkpoint.Optimizer?.Kind, loaded);
-
-    private LoadedVersion Loaded(Checkpoint checkpoint) => new(checkpoint.CreateModel(), checkpoint.Optimizer, _storeOptions.ReplicasPerVersion);
-
-    private LoadedVersion LoadRecord(VersionRecord record)
-    {
-        var checkpoint = _store.Load(record.FilePath);
-        return Loaded(checkpoint);
-    }
+    private Checkpoint Stamp(Model model, OptimizerState? optimizer, VersionSource source, long parent, TrainingMetadata metadata) =>
+        Checkpoint.FromModel(model, optimizer, Stamp(metadata, source, parent));
 }

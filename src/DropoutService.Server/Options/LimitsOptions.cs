@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using DropoutService.Engine.Models;
 
 namespace DropoutService.Server.Options;
 
@@ -18,6 +19,10 @@ public sealed class LimitsOptions
     /// <summary>Most trainable scalars in one model.</summary>
     [Range(1, 2_000_000_000)]
     public long MaxParametersPerModel { get; set; } = 20_000_000;
+
+    /// <summary>Most layers in one model spec, checked before the layers are read (at most the engine's 1024).</summary>
+    [Range(1, ModelSpecLimits.LayerCap)]
+    public int MaxLayers { get; set; } = ModelSpecLimits.LayerCap;
 
     /// <summary>Most models in the store.</summary>
     [Range(1, 1_000_000)]
@@ -42,4 +47,7 @@ public sealed class LimitsOptions
     /// <summary>Most epochs of one Train call.</summary>
     [Range(1, 10_000_000)]
     public int MaxEpochs { get; set; } = 10_000;
+
+    /// <summary>The limits the engine validates specs against.</summary>
+    public ModelSpecLimits SpecLimits() => new() { MaxLayers = MaxLayers, MaxParameters = MaxParametersPerModel };
 }

@@ -83,13 +83,18 @@ public sealed class DeployManifestTests
             Assert.True(grpc["service"].Text is null or "", $"{probe} asks service '{grpc["service"].Text}'");
         }
 
-        // The store: the PVC is mounted where the image keeps it.
-        var modelsVolume = deployment.PodSpec["volumes"].Items.Single(v => v["persistentVolumeClaim"].Exists);
-        var pvc = manifests.OfKind("PersistentVolumeClaim").Single();
-        Assert.Equal(pvc["metadata"]["name"].Text, modelsVolume["persistentVolumeClaim"]["claimName"].Text);
-        var mount = container["volumeMounts"].Items.Single(m => m["name"].Text == modelsVolume["name"].Text);
-        Assert.Equal(s_dockerfile.Volume, mount["mountPath"].Text);
-        Assert.Contains("ReadWriteMany", pvc["spec"]["accessModes"].Items.Select(i => i.Text));
+        // The store: PostgreSQL, reached with a connection string from a Secret mounted as a file.
+        // No shared volume: replicas never write one directory together.
+        Assert.Empty(manifests.OfKind("PersistentVolumeClaim"));
+        Assert.DoesNotContain(deployment.PodSpec["volumes"].Items, v => v["persistentVolumeClaim"].Exists);
+        var settings = manifests.OfKind("ConfigMap").Single()["data"].AsStringMap();
+        Assert.Equal("postgres", settings["Store__Backend"]);
+        var secretVolume = deployment.PodSpec["volumes"].Items.Single(v => v["secret"].Exists);
+        var secretMount = container["volumeMounts"].Items.Single(m => m["name"].Text == secretVolume["name"].Text);
+        Assert.Equal("true", secretMount["readOnly"].Text);
+        var item = secretVolume["secret"]["items"].Items.Single();
+        Assert.Equal($"{secretMount["mountPath"].Text}/{item["path"].Text}", settings["Store__ConnectionStringFile"]);
+        Assert.Equal("connection-string", item["key"].Text);
 
         // Explicit env agrees with the image's defaults.
         foreach (var env in container["env"].Items)
@@ -123,12 +128,11 @@ public sealed class DeployManifestTests
         // Kubernetes must not kill the pod before the server's drain and grace period end.
         var config = manifests.OfKind("ConfigMap").Single();
         Assert.Contains(container["envFrom"].Items, e => e["configMapRef"]["name"].Text == config["metadata"]["name"].Text);
-        var settings = config["data"].AsStringMap();
         int grace = int.Parse(settings.GetValueOrDefault("Server__ShutdownGracePeriodSeconds") ?? ServerDefault("Server", "ShutdownGracePeriodSeconds"));
         int drain = int.Parse(settings.GetValueOrDefault("Server__DrainDelaySeconds") ?? ServerDefault("Server", "DrainDelaySeconds"));
         Assert.True(int.Parse(deployment.PodSpec["terminationGracePeriodSeconds"].Text!) > grace + drain);
-        // Replicas share the store, so they must rescan it.
-        Assert.True(int.Parse(deployment.Node["spec"]["replicas"].Text!) < 2 || int.Parse(settings["Store__RescanIntervalSeconds"]!) > 0);
+        // Several writer replicas need the PostgreSQL store (the directory store has one writer).
+        Assert.True(int.Parse(deployment.Node["spec"]["replicas"].Text!) >= 2);
     }
 
     [Fact]
@@ -167,6 +171,36 @@ public sealed class DeployManifestTests
     }
 
     [Fact]
+    public void Kubernetes_TryPostgres_OneDatabasePodWhoseSecretTheServiceReads()
+    {
+        var tryIt = DeployManifests.Load(DeployManifests.TryPostgresDirectory);
+        var statefulSet = tryIt.OfKind("StatefulSet").Single();
+        Assert.Equal("1", statefulSet["spec"]["replicas"].Text);
+        var database = statefulSet["spec"]["template"]["spec"]["containers"].Items.Single();
+        Assert.Equal("postgres:15", database["image"].Text);
+        var service = tryIt.OfKind("Service").Single();
+        Assert.Equal(statefulSet["spec"]["serviceName"].Text, service["metadata"]["name"].Text);
+        Assert.Equal("5432", service["spec"]["ports"].Items.Single()["port"].Text);
+
+        // The database's credentials and the connection string the service mounts agree.
+        var secrets = tryIt.OfKind("Secret").ToDictionary(s => s["metadata"]["name"].Text!);
+        string credentials = database["envFrom"].Items.Single()["secretRef"]["name"].Text!;
+        var db = secrets[credentials]["stringData"].AsStringMap();
+        var deployment = DeployManifests.Load().Deployment;
+        string serviceSecret = deployment.PodSpec["volumes"].Items.Single(v => v["secret"].Exists)["secret"]["secretName"].Text!;
+        string connection = secrets[serviceSecret]["stringData"].AsStringMap()["connection-string"]!;
+        Assert.Equal($"Host={service["metadata"]["name"].Text};Port=5432;Database={db["POSTGRES_DB"]};Username={db["POSTGRES_USER"]};Password={db["POSTGRES_PASSWORD"]}", connection);
+
+        // It layers on the real manifests, and says plainly what it is.
+        var kustomization = YamlNode.LoadAll(Path.Combine(DeployManifests.TryPostgresDirectory, "kustomization.yaml")).Single();
+        Assert.Equal(["../", "postgres.yaml", "secrets.yaml"], kustomization["resources"].Items.Select(i => i.Text));
+        foreach (string file in Directory.GetFiles(DeployManifests.TryPostgresDirectory, "*.yaml"))
+        {
+            Assert.Contains("NOT FOR PRODUCTION", File.ReadAllText(file), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Compose_BothFiles_MatchTheImage()
     {
         int port = s_dockerfile.ExposedPort;
@@ -183,10 +217,21 @@ public sealed class DeployManifestTests
         var replicas = scale["services"]["dropout"];
         Assert.True(int.Parse(replicas["deploy"]["replicas"].Text!) >= 2);
         Assert.False(replicas["ports"].Exists, "replicas are reached through the load balancer only");
-        Assert.Equal($"models:{s_dockerfile.Volume}", replicas["volumes"].Items.Single().Text);
+        Assert.False(replicas["volumes"].Exists, "replicas share no model volume: the store is PostgreSQL");
         var env = replicas["environment"].AsStringMap();
         Assert.All(env.Keys, AssertKnownSetting);
-        Assert.True(int.Parse(env["Store__RescanIntervalSeconds"]!) > 0, "replicas must rescan the shared store");
+        Assert.Equal("postgres", env["Store__Backend"]);
+        var database = scale["services"]["postgres"];
+        Assert.Equal("postgres:15", database["image"].Text);
+        Assert.False(database["ports"].Exists, "the database is reached by the replicas only");
+        Assert.Equal("service_healthy", replicas["depends_on"]["postgres"]["condition"].Text);
+        var dbEnv = database["environment"].AsStringMap();
+        var connection = env["Store__ConnectionString"]!;
+        Assert.Contains("Host=postgres;", connection, StringComparison.Ordinal);
+        Assert.Contains($"Database={dbEnv["POSTGRES_DB"]};", connection, StringComparison.Ordinal);
+        Assert.Contains($"Username={dbEnv["POSTGRES_USER"]};", connection, StringComparison.Ordinal);
+        Assert.EndsWith($"Password={dbEnv["POSTGRES_PASSWORD"]}", connection, StringComparison.Ordinal);
+        Assert.Contains("pg_isready", database["healthcheck"]["test"].Items.Select(i => i.Text));
         Assert.Equal(["CMD", .. s_dockerfile.HealthcheckCommand], replicas["healthcheck"]["test"].Items.Select(i => i.Text));
         var lb = scale["services"]["lb"];
         Assert.Equal("service_healthy", lb["depends_on"]["dropout"]["condition"].Text);
@@ -215,7 +260,7 @@ public sealed class DeployManifestTests
             }
             Skip.If(true, $"Schema validator not installed: {how}.");
         }
-        var info = new System.Diagnostics.ProcessStartInfo("node", ["validate.mjs", DeployManifests.Directory])
+        var info = new System.Diagnostics.ProcessStartInfo("node", ["validate.mjs", DeployManifests.Directory, DeployManifests.TryPostgresDirectory])
         {
             WorkingDirectory = validator,
             RedirectStandardOutput = true,
@@ -226,7 +271,8 @@ public sealed class DeployManifestTests
         string stderr = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, $"schema validation failed:\n{stdout}\n{stderr}");
-        int objects = DeployManifests.Load().Objects.Count(o => o.Node["kind"].Text != "Kustomization");
+        int objects = DeployManifests.Load().Objects.Concat(DeployManifests.Load(DeployManifests.TryPostgresDirectory).Objects)
+            .Count(o => o.Node["kind"].Text != "Kustomization");
         Assert.Contains($"{objects} valid, 0 invalid", stdout, StringComparison.Ordinal);
     }
 

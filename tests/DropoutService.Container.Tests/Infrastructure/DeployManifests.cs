@@ -51,12 +51,15 @@ public sealed class DeployManifests
 
     public static string Directory => Path.Combine(RepoPaths.Deploy, "k8s");
 
+    /// <summary>The not-for-production overlay with a single-pod PostgreSQL.</summary>
+    public static string TryPostgresDirectory => Path.Combine(Directory, "try-postgres");
+
     public IReadOnlyList<(string File, YamlNode Node)> Objects { get; }
 
-    public static DeployManifests Load()
+    public static DeployManifests Load(string? directory = null)
     {
         var objects = new List<(string, YamlNode)>();
-        foreach (string file in System.IO.Directory.GetFiles(Directory, "*.yaml").Order(StringComparer.Ordinal))
+        foreach (string file in System.IO.Directory.GetFiles(directory ?? Directory, "*.yaml").Order(StringComparer.Ordinal))
         {
             foreach (var node in YamlNode.LoadAll(file))
             {

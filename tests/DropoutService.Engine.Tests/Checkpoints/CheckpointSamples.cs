@@ -41,17 +41,17 @@ internal static class CheckpointSamples
         var rng = new Random(1234);
         var parameters = new Dictionary<string, Tensor>();
         var buffers = new Dictionary<string, float[]>();
-        foreach (var shape in ParameterLayout.For(spec))
+        foreach (var (name, shape) in ParameterShapes(spec))
         {
-            var t = new Tensor(shape.Rows, shape.Columns);
+            var t = new Tensor(shape);
             Fill(t.Span, rng);
-            parameters.Add(shape.Name, t);
+            parameters.Add(name, t);
             var m = new float[shape.Length];
             var v = new float[shape.Length];
             Fill(m, rng);
             Fill(v, rng);
-            buffers.Add($"{shape.Name}/m", m);
-            buffers.Add($"{shape.Name}/v", v);
+            buffers.Add($"{name}/m", m);
+            buffers.Add($"{name}/v", v);
         }
         buffers.Add("empty", []);
         return new Checkpoint(
@@ -60,6 +60,10 @@ internal static class CheckpointSamples
             withOptimizer ? new OptimizerState(OptimizerKind.Adam, 123_456_789_012L, buffers) : null,
             Metadata());
     }
+
+    /// <summary>The parameters <paramref name="spec"/> implies, by full name, in model order.</summary>
+    public static (string Name, TensorShape Shape)[] ParameterShapes(ModelSpec spec) =>
+        [.. ModelLayout.For(spec).Layers.SelectMany(l => l.Parameters.Select(p => ($"{l.Name}.{p.Name}", p.Shape)))];
 
     public static TrainingMetadata Metadata() => new()
     {
@@ -104,6 +108,12 @@ internal static class CheckpointSamples
                 AssertBitwiseEqual(buffer, actual.Optimizer.Buffers[name], name);
             }
         }
+        Assert.Equal(expected.Buffers.Keys.Order(StringComparer.Ordinal), actual.Buffers.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, value) in expected.Buffers)
+        {
+            Assert.Equal(value.Shape, actual.Buffers[name].Shape);
+            AssertBitwiseEqual(value.Span, actual.Buffers[name].Span, name);
+        }
         Assert.Equal(expected.Metadata, actual.Metadata);
     }
 
@@ -120,5 +130,17 @@ internal static class CheckpointSamples
         {
             span[i] = i < SpecialValues.Length ? SpecialValues[i] : (float)(rng.NextDouble() * 2 - 1);
         }
+    }
+
+    public static T AssertThrowsWithoutLargeAllocation<T>(byte[] file)
+        where T : Exception
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<T>(() => CheckpointFile.Deserialize(file));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // Decoding the small valid prefix and building the exception takes a few KiB; the declared
+        // arrays are 64 MiB or more.
+        Assert.True(allocated < 1024 * 1024, $"Decoding allocated {allocated} bytes.");
+        return e;
     }
 }

@@ -79,12 +79,13 @@ public class CheckpointTests
 
     [Theory]
     [MemberData(nameof(Specs))]
-    public void ParameterLayout_AgreesWithModelParameters(ModelSpec spec)
+    public void ModelLayout_AgreesWithModelParameters(ModelSpec spec)
     {
         var model = Model.Create(spec);
 
-        var layout = ParameterLayout.For(spec);
+        var layout = CheckpointSamples.ParameterShapes(spec);
 
-        Assert.Equal(model.Parameters.Select(p => (p.FullName, p.Value.Rows, p.Value.Columns)), layout.Select(s => (s.Name, s.Rows, s.Columns)));
+        Assert.Equal(model.Parameters.Select(p => (p.FullName, p.Value.Shape)), layout);
+        Assert.Equal(layout.Sum(p => (long)p.Shape.Length), ModelLayout.For(spec).ParameterCount);
     }
 }

@@ -5,8 +5,8 @@ using System.Text;
 namespace DropoutService.Engine.Tests.Checkpoints;
 
 /// <summary>
-/// Writes payloads and frames byte by byte from docs/checkpoint-format.md, independently of the
-/// engine's writer, so tests can craft malicious but correctly checksummed files.
+/// Writes payloads and frames byte by byte from docs/checkpoint-format.md (formats 1 and 2),
+/// independently of the engine's writer, so tests can craft malicious but correctly checksummed files.
 /// </summary>
 internal sealed class PayloadBuilder
 {
@@ -66,6 +66,58 @@ internal sealed class PayloadBuilder
         _bytes.AddRange(utf8);
         return this;
     }
+
+    public PayloadBuilder Bytes(IEnumerable<byte> bytes)
+    {
+        _bytes.AddRange(bytes);
+        return this;
+    }
+
+    public byte[] ToArray() => [.. _bytes];
+
+    /// <summary>Format 2 model header: seed, loss, input rank and dimensions, layer count.</summary>
+    public PayloadBuilder ModelHeader(ulong seed, int loss, int[] inputShape, int layerCount)
+    {
+        UInt64(seed).Int32(loss).Byte((byte)inputShape.Length);
+        foreach (int d in inputShape)
+        {
+            Int32(d);
+        }
+        return Int32(layerCount);
+    }
+
+    /// <summary>Format 2 layer record: tag, record length, then the body <paramref name="body"/> writes.</summary>
+    public PayloadBuilder LayerRecord(int tag, Action<PayloadBuilder> body, int lengthAdjustment = 0)
+    {
+        var inner = new PayloadBuilder();
+        body(inner);
+        return Int32(tag).Int32(inner._bytes.Count + lengthAdjustment).Bytes(inner._bytes);
+    }
+
+    /// <summary>Format 2 settings block: its length, then what <paramref name="settings"/> writes.</summary>
+    public PayloadBuilder Settings(Action<PayloadBuilder> settings)
+    {
+        var inner = new PayloadBuilder();
+        settings(inner);
+        return Int32(inner._bytes.Count).Bytes(inner._bytes);
+    }
+
+    /// <summary>Format 2 tensor: name, rank, dimensions, values.</summary>
+    public PayloadBuilder Tensor(string name, int[] shape, params float[] values)
+    {
+        String(name).Byte((byte)shape.Length);
+        foreach (int d in shape)
+        {
+            Int32(d);
+        }
+        return Singles(values);
+    }
+
+    /// <summary>A format 2 dense record over <paramref name="inputs"/> inputs with 1 unit (Xavier).</summary>
+    public PayloadBuilder DenseRecord(int inputs, float bias = 0f) => LayerRecord(1, b => b
+        .Settings(s => s.Int32(1).Int32(1))
+        .Int32(2).Tensor("weight", [inputs, 1], [.. Enumerable.Range(1, inputs).Select(i => (float)i)]).Tensor("bias", [1, 1], bias)
+        .Int32(0));
 
     /// <summary>kind, units, init, rate, slope.</summary>
     public PayloadBuilder Layer(int kind, int units = 0, int init = 0, float rate = 0f, float slope = 0.01f) =>

@@ -41,8 +41,8 @@ public class ModelTests
     }
 
     [Theory]
-    [InlineData(2, "layers[2].rate")]
-    [InlineData(0, "layers[0].units")]
+    [InlineData(2, "layers[2].dropout.rate")]
+    [InlineData(0, "layers[0].dense.units")]
     public void Create_InvalidLayer_NamesField(int layer, string field)
     {
         var layers = s_spec.Layers.ToArray();

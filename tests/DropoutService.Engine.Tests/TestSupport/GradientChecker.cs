@@ -78,7 +78,8 @@ internal static class GradientChecker
     public static void CheckLayer(ILayer layer, Tensor input, in ForwardPass pass, ulong seed)
     {
         var p = pass;
-        var upstream = Random(input.Rows, layer.OutputSize, seed);
+        var upstream = Random(input.Rows, layer.OutputShape.Length, seed);
+        upstream.Reshape(layer.OutputShape.WithBatch(input.Rows));
         layer.Forward(input, p);
         var inputGradient = layer.Backward(upstream).ToArray();
         var parameterGradients = layer.Parameters.Select(q => q.Gradient.ToArray()).ToArray();

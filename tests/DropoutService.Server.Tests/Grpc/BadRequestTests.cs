@@ -17,7 +17,7 @@ public sealed class BadRequestTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await ServerHost.StartAsync(null,
-            "--Limits:MaxParametersPerModel=100000", "--Limits:MaxBatchRows=64", "--Limits:MaxMcSamples=50", "--Limits:MaxEpochs=100");
+            "--Limits:MaxParametersPerModel=100000", "--Limits:MaxBatchRows=64", "--Limits:MaxMcSamples=50", "--Limits:MaxEpochs=100", "--Limits:MaxLayers=50");
         await _server.Models.CreateModelAsync(new CreateModelRequest { ModelId = Model, Spec = Specs.Classifier(4, 3) });
     }
 
@@ -99,6 +99,17 @@ public sealed class BadRequestTests : IAsyncLifetime
         ["create: dense units 0"] = (s => Create(s, "r7", Spec(x => x.Layers[0].Dense.Units = 0)), StatusCode.InvalidArgument, "spec.layers[0].dense.units"),
         ["create: no spec"] = (s => s.Models.CreateModelAsync(new CreateModelRequest { ModelId = "r8" }).ResponseAsync, StatusCode.InvalidArgument, "spec"),
         ["create: oversize model"] = (s => Create(s, "big", Specs.Classifier(1000, 10, hidden: 1000)), StatusCode.ResourceExhausted, null),
+        ["create: a million layers"] = (s => Create(s, "deep", Spec(x => x.Layers.Add(Enumerable.Repeat(Specs.Relu(), 1_000_000)))), StatusCode.ResourceExhausted, null),
+        ["create: one layer over the configured limit"] = (s => Create(s, "deep2", Spec(x => x.Layers.Add(Enumerable.Repeat(Specs.Relu(), 47)))), StatusCode.ResourceExhausted, null),
+        ["create: parameter count that wraps int64"] = (s => Create(s, "wrap", Spec(x =>
+        {
+            x.Layers.Clear();
+            x.Layers.Add([Specs.Dense(int.MaxValue), Specs.Dense(int.MaxValue), Specs.Dense(int.MaxValue)]);
+        })), StatusCode.InvalidArgument, "spec.layers[0].dense.units"),
+        ["create: unknown weight init"] = (s => Create(s, "r9", Spec(x => x.Layers[0].Dense.Init = (WeightInit)9)), StatusCode.InvalidArgument, "spec.layers[0].dense.init"),
+        ["create: input shape with a zero"] = (s => Create(s, "r10", Spec(x => x.InputShape.Add([2, 0]))), StatusCode.InvalidArgument, "spec.input_shape[1]"),
+        ["create: input size conflicts with input shape"] = (s => Create(s, "r11", Spec(x => x.InputShape.Add([2, 3]))), StatusCode.InvalidArgument, "spec.input_size"),
+        ["create: input shape of 8 dimensions"] = (s => Create(s, "r12", Spec(x => { x.InputSize = 0; x.InputShape.Add([1, 1, 1, 1, 2, 1, 1, 2]); })), StatusCode.InvalidArgument, "spec.input_shape"),
         ["create: existing id"] = (s => Create(s, Model, Specs.Classifier(4, 3)), StatusCode.AlreadyExists, null),
         ["get: unknown model"] = (s => s.Models.GetModelAsync(new GetModelRequest { ModelId = "nope" }).ResponseAsync, StatusCode.NotFound, null),
         ["list: bad page token"] = (s => s.Models.ListModelsAsync(new ListModelsRequest { PageToken = "garbage!" }).ResponseAsync, StatusCode.InvalidArgument, "page_token"),
@@ -123,6 +134,10 @@ public sealed class BadRequestTests : IAsyncLifetime
         ["backward: gradient rows mismatch"] = (s => s.Inference.BackwardAsync(new BackwardRequest { ModelId = Model, Inputs = Inputs(2, 4), OutputGradients = Inputs(3, 3) }).ResponseAsync, StatusCode.InvalidArgument, "output_gradients.shape"),
         ["backward: class id out of range"] = (s => s.Inference.BackwardAsync(new BackwardRequest { ModelId = Model, Inputs = Inputs(2, 4), Targets = new BackwardTargets { ClassIds = { 0, 3 } } }).ResponseAsync, StatusCode.InvalidArgument, "targets.class_ids[1]"),
         ["train: no data"] = (s => Train(s, new TrainRequest()), StatusCode.InvalidArgument, "data"),
+        ["train: huge shape without data (checked before allocating 8 GiB)"] = (s => Train(s, new TrainRequest
+        {
+            Dataset = new Dataset { Features = new Tensor { Shape = { 536_870_897, 4 }, Values = new FloatList() }, ClassIds = { 0 } },
+        }), StatusCode.InvalidArgument, "dataset.features.values"),
         ["train: class id out of range"] = (s => Train(s, new TrainRequest { Dataset = SmallDataset(0, 7, 1) }), StatusCode.InvalidArgument, "dataset.class_ids[1]"),
         ["train: class id count mismatch"] = (s => Train(s, new TrainRequest { Dataset = new Dataset { Features = Inputs(3, 4), ClassIds = { 0 } } }), StatusCode.InvalidArgument, "dataset.class_ids"),
         ["train: negative learning rate"] = (s => Train(s, new TrainRequest { Dataset = SmallDataset(0, 1, 2), Options = new TrainingOptions { LearningRate = -1 } }), StatusCode.InvalidArgument, "options.learning_rate"),

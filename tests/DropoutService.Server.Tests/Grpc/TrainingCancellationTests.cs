@@ -98,7 +98,7 @@ public sealed class TrainingCancellationTests
 
         Assert.True(clock.Elapsed < s_bound, $"shutdown took {clock.Elapsed}");
         Assert.Contains(e.StatusCode, new[] { StatusCode.Unavailable, StatusCode.Cancelled });
-        Assert.Equal(["v000001.ckpt"], Directory.GetFiles(Path.Combine(store, "long")).Select(Path.GetFileName));
+        Assert.Equal([".incarnation", "v000001.ckpt"], Directory.GetFiles(Path.Combine(store, "long")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     private static async Task<ServerHost> StartWithModelAsync(string? store = null)
@@ -130,6 +130,6 @@ public sealed class TrainingCancellationTests
         }
         var versions = await server.Models.ListModelVersionsAsync(new ListModelVersionsRequest { ModelId = "long" });
         Assert.Equal([1L], versions.Versions.Select(v => v.Version));
-        Assert.Equal(["v000001.ckpt"], Directory.GetFiles(Path.Combine(server.StorePath, "long")).Select(Path.GetFileName));
+        Assert.Equal([".incarnation", "v000001.ckpt"], Directory.GetFiles(Path.Combine(server.StorePath, "long")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 }

@@ -34,7 +34,7 @@ public sealed class StartupFailureTests(ITestOutputHelper output)
     [Fact]
     public async Task NonLoopbackAddress_AllowAnonymous_StartsAndSaysSoOnce()
     {
-        await using var server = ServerProcess.Start(new Dictionary<string, string>
+        await using var server = LoggedServerProcess.Start(new Dictionary<string, string>
         {
             ["DROPOUT_SERVER__ADDRESS"] = "0.0.0.0",
             ["DROPOUT_AUTH__ALLOWANONYMOUS"] = "true",
@@ -115,7 +115,7 @@ public sealed class StartupFailureTests(ITestOutputHelper output)
 
     private async Task<IReadOnlyList<string>> ExpectRefusal(Dictionary<string, string> settings)
     {
-        await using var server = ServerProcess.Start(settings);
+        await using var server = LoggedServerProcess.Start(settings);
         int code = await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
         var lines = server.Lines.Where(l => l.Trim().Length > 0).ToList();
         foreach (string line in lines)

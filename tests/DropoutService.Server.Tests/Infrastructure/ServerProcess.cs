@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Text;
+using DropoutService.Api.V1;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -8,173 +8,182 @@ using Grpc.Net.Client;
 namespace DropoutService.Server.Tests.Infrastructure;
 
 /// <summary>
-/// The server as operators run it, <c>dotnet DropoutService.Server.dll</c> from its build output,
-/// with settings as DROPOUT_ environment variables and every line it prints captured (for the
-/// start-up, log shape and audit tests). Stopped with SIGTERM.
+/// The server as operators run it: <c>dotnet DropoutService.Server.dll</c> in its own process, on a
+/// free loopback port, configured by command-line options; its output is kept for assertions.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly List<string> _lines = [];
+    private readonly StringBuilder _output = new();
 
     private ServerProcess(Process process, int port)
     {
         _process = process;
         Port = port;
-        _process.OutputDataReceived += (_, e) => Add(e.Data);
-        _process.ErrorDataReceived += (_, e) => Add(e.Data);
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = 64 * 1024 * 1024,
+            MaxSendMessageSize = 64 * 1024 * 1024,
+        });
+        Models = new ModelService.ModelServiceClient(Channel);
+        Training = new TrainingService.TrainingServiceClient(Channel);
+        Inference = new InferenceService.InferenceServiceClient(Channel);
+        Health = new Health.HealthClient(Channel);
     }
 
     public int Port { get; }
 
-    public string Address => $"http://127.0.0.1:{Port}";
+    public int ProcessId => _process.Id;
 
-    public static string ServerDll { get; } = Path.Combine(FindRepoRoot(), "src", "DropoutService.Server", "bin",
-        typeof(ServerProcess).Assembly.Location.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release", "net10.0", "DropoutService.Server.dll");
+    public GrpcChannel Channel { get; }
 
-    /// <summary>Lines printed so far (stdout and stderr).</summary>
-    public IReadOnlyList<string> Lines
-    {
-        get
-        {
-            lock (_lines)
-            {
-                return [.. _lines];
-            }
-        }
-    }
+    public ModelService.ModelServiceClient Models { get; }
+
+    public TrainingService.TrainingServiceClient Training { get; }
+
+    public InferenceService.InferenceServiceClient Inference { get; }
+
+    public Health.HealthClient Health { get; }
 
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts the server on a free loopback port with a temporary store and the given settings (DROPOUT_ variables).</summary>
-    public static ServerProcess Start(IReadOnlyDictionary<string, string> settings)
+    public string Output
     {
-        int port = FreePort();
-        var psi = new ProcessStartInfo("dotnet")
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>The server assembly of the same configuration as the tests (built with them: they reference it).</summary>
+    public static string ServerAssembly
+    {
+        get
+        {
+            var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            string configuration = testBin.Parent!.Name;
+            var root = testBin;
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "DropoutService.sln")))
+            {
+                root = root.Parent;
+            }
+            return Path.Combine(root!.FullName, "src", "DropoutService.Server", "bin", configuration, "net10.0", "DropoutService.Server.dll");
+        }
+    }
+
+    /// <summary>Starts a server process; waits until it is SERVING unless <paramref name="waitServing"/> is false.</summary>
+    public static async Task<ServerProcess> StartAsync(IEnumerable<string> args, bool waitServing = true)
+    {
+        int port = PostgresServer.FreePort();
+        var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
+            WorkingDirectory = Path.GetDirectoryName(ServerAssembly)!,
         };
-        psi.ArgumentList.Add(ServerDll);
-        psi.Environment["DROPOUT_SERVER__ADDRESS"] = "127.0.0.1";
-        psi.Environment["DROPOUT_SERVER__PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        psi.Environment["DROPOUT_METRICS__PORT"] = "0";
-        psi.Environment["DROPOUT_STORE__PATH"] = ServerHost.NewStoreDirectory();
-        psi.Environment["DROPOUT_SERVER__SHUTDOWNGRACEPERIODSECONDS"] = "5";
-        foreach (var (key, value) in settings)
+        info.ArgumentList.Add(ServerAssembly);
+        foreach (string arg in (string[])["--Server:Address=127.0.0.1", $"--Server:Port={port}", "--Metrics:Port=0", "--Logging:Format=console", "--Server:ShutdownGracePeriodSeconds=5", .. args])
         {
-            psi.Environment[key] = value;
+            info.ArgumentList.Add(arg);
         }
-        var process = new Process { StartInfo = psi };
+        info.Environment["DOTNET_RUNNING_IN_CONTAINER"] = "false";
+        var process = new Process { StartInfo = info };
         var server = new ServerProcess(process, port);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (waitServing)
+        {
+            try
+            {
+                await server.WaitServingAsync(TimeSpan.FromSeconds(60));
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
+        }
         return server;
     }
 
-    /// <summary>Waits for the process to exit by itself (a refused start); returns the exit code.</summary>
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    public async Task<HealthCheckResponse.Types.ServingStatus?> HealthAsync()
     {
-        using var cts = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cts.Token);
-        return _process.ExitCode;
+        try
+        {
+            return (await Health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2))).Status;
+        }
+        catch (RpcException)
+        {
+            return null;
+        }
     }
 
-    /// <summary>Waits for health SERVING; throws with the output if the process exits or times out.</summary>
-    public async Task WaitServingAsync()
+    public async Task WaitServingAsync(TimeSpan timeout) => await WaitHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, timeout);
+
+    public async Task WaitHealthAsync(HealthCheckResponse.Types.ServingStatus wanted, TimeSpan timeout)
     {
-        using var channel = GrpcChannel.ForAddress(Address);
-        var health = new Health.HealthClient(channel);
-        var until = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < until)
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"server exited with {_process.ExitCode}:\n{string.Join('\n', Lines)}");
+                throw new InvalidOperationException($"Server exited with {_process.ExitCode}:\n{Output}");
             }
-            try
+            if (await HealthAsync() == wanted)
             {
-                if ((await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2))).Status == HealthCheckResponse.Types.ServingStatus.Serving)
-                {
-                    return;
-                }
+                return;
             }
-            catch (RpcException)
+            if (DateTime.UtcNow > deadline)
             {
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"server not SERVING:\n{string.Join('\n', Lines)}");
-    }
-
-    /// <summary>Waits until the output holds a line matching <paramref name="predicate"/> (log events are written asynchronously).</summary>
-    public async Task<IReadOnlyList<string>> WaitForLinesAsync(Func<IReadOnlyList<string>, bool> predicate, TimeSpan? timeout = null)
-    {
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            var lines = Lines;
-            if (predicate(lines) || DateTime.UtcNow > until)
-            {
-                return lines;
+                throw new TimeoutException($"Server not {wanted} after {timeout}:\n{Output}");
             }
             await Task.Delay(50);
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public async Task<int> WaitExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public void Kill()
     {
         if (!_process.HasExited)
         {
-            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try
-            {
-                await _process.WaitForExitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
         }
-        _process.Dispose();
     }
 
-    private void Add(string? line)
+    public ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        Kill();
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Append(string? line)
     {
         if (line is not null)
         {
-            lock (_lines)
+            lock (_output)
             {
-                _lines.Add(line);
+                _output.AppendLine(line);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DropoutService.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("DropoutService.sln not found");
     }
 }

@@ -21,7 +21,7 @@ public sealed class CallLogShapeTests(ITestOutputHelper output)
     public async Task Json_EachCall_OneCallEventAndStateChangesAudited()
     {
         var keys = new TestKeys(ServerHost.NewStoreDirectory());
-        await using var server = ServerProcess.Start(new Dictionary<string, string>
+        await using var server = LoggedServerProcess.Start(new Dictionary<string, string>
         {
             ["DROPOUT_LOG_FORMAT"] = "json",
             ["DROPOUT_AUTH__KEYSFILE"] = keys.FilePath,
@@ -100,7 +100,7 @@ public sealed class CallLogShapeTests(ITestOutputHelper output)
     [Fact]
     public async Task Console_ForgedModelId_StaysOnItsLineWithoutEscapeBytes()
     {
-        await using var server = ServerProcess.Start(new Dictionary<string, string> { ["DROPOUT_LOG_FORMAT"] = "console" });
+        await using var server = LoggedServerProcess.Start(new Dictionary<string, string> { ["DROPOUT_LOG_FORMAT"] = "console" });
         await server.WaitServingAsync();
         using var client = new AuthChannel(server.Address);
 

@@ -3,6 +3,7 @@
 // Results print as text or, with -json, as JSON (one object per line while training).
 //
 //	dropoutctl -addr localhost:50051 create -model digits -input 64 -layers dense:128,relu,dropout:0.2,dense:10
+//	dropoutctl -addr localhost:50051 create -model digits-image -input-shape 1x8x8 -layers dense:128,relu,dense:10
 //	dropoutctl train -model digits -csv testdata/digits.csv.gz -scale 0.0625 -epochs 30 -optimizer adam -lr 0.002
 //	dropoutctl predict -model digits -csv testdata/digits.csv.gz -scale 0.0625 -labels last
 //	dropoutctl -json predict -model digits -csv testdata/digits.csv.gz -scale 0.0625 -labels last -mc 50
@@ -183,6 +184,7 @@ func (a *app) create(ctx context.Context, args []string, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	model := fs.String("model", "", "model id ([a-z][a-z0-9-]{0,62})")
 	input := fs.Int("input", 0, "features per row")
+	inputShape := fs.String("input-shape", "", "shape of one sample instead of -input, e.g. 1x8x8 (channels x height x width)")
 	layers := fs.String("layers", "", "layers, e.g. dense:128,relu,dropout:0.2,dense:10")
 	loss := fs.String("loss", "softmax_cross_entropy", "softmax_cross_entropy, mse or bce")
 	seed := fs.Uint64("seed", 0, "weight initialisation seed")
@@ -197,7 +199,15 @@ func (a *app) create(ctx context.Context, args []string, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	m, err := a.client.CreateModel(ctx, *model, dropoutclient.Spec(int32(*input), lossKind, *seed, specLayers...))
+	spec := dropoutclient.Spec(int32(*input), lossKind, *seed, specLayers...)
+	if *inputShape != "" {
+		shape, err := dropoutclient.ParseShape(*inputShape)
+		if err != nil {
+			return err
+		}
+		spec = dropoutclient.ShapedSpec(shape, lossKind, *seed, specLayers...)
+	}
+	m, err := a.client.CreateModel(ctx, *model, spec)
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)dropoutservice/_pb/dropout/v1/model.proto\x12\ndropout.v1\"t\n\tModelSpec\x12\x12\n\ninput_size\x18\x01 \x01(\x05\x12%\n\x06layers\x18\x02 \x03(\x0b\x32\x15.dropout.v1.LayerSpec\x12\x1e\n\x04loss\x18\x03 \x01(\x0e\x32\x10.dropout.v1.Loss\x12\x0c\n\x04seed\x18\x04 \x01(\x04\"\x96\x02\n\tLayerSpec\x12\'\n\x05\x64\x65nse\x18\x01 \x01(\x0b\x32\x16.dropout.v1.DenseLayerH\x00\x12%\n\x04relu\x18\x02 \x01(\x0b\x32\x15.dropout.v1.ReluLayerH\x00\x12\x30\n\nleaky_relu\x18\x03 \x01(\x0b\x32\x1a.dropout.v1.LeakyReluLayerH\x00\x12+\n\x07sigmoid\x18\x04 \x01(\x0b\x32\x18.dropout.v1.SigmoidLayerH\x00\x12%\n\x04tanh\x18\x05 \x01(\x0b\x32\x15.dropout.v1.TanhLayerH\x00\x12+\n\x07\x64ropout\x18\x06 \x01(\x0b\x32\x18.dropout.v1.DropoutLayerH\x00\x42\x06\n\x04kind\"A\n\nDenseLayer\x12\r\n\x05units\x18\x01 \x01(\x05\x12$\n\x04init\x18\x02 \x01(\x0e\x32\x16.dropout.v1.WeightInit\"\x0b\n\tReluLayer\".\n\x0eLeakyReluLayer\x12\x12\n\x05slope\x18\x01 \x01(\x02H\x00\x88\x01\x01\x42\x08\n\x06_slope\"\x0e\n\x0cSigmoidLayer\"\x0b\n\tTanhLayer\"\x1c\n\x0c\x44ropoutLayer\x12\x0c\n\x04rate\x18\x01 \x01(\x02\"\xe1\x01\n\x05Model\x12\n\n\x02id\x18\x01 \x01(\t\x12#\n\x04spec\x18\x02 \x01(\x0b\x32\x15.dropout.v1.ModelSpec\x12\x17\n\x0fparameter_count\x18\x03 \x01(\x03\x12\x13\n\x0boutput_size\x18\x04 \x01(\x05\x12\x16\n\x0elatest_version\x18\x05 \x01(\x03\x12\x15\n\rversion_count\x18\x06 \x01(\x05\x12\x1b\n\x13\x63reate_time_unix_ms\x18\x07 \x01(\x03\x12\x1b\n\x13update_time_unix_ms\x18\x08 \x01(\x03\x12\x10\n\x08training\x18\t \x01(\x08\"\xf0\x02\n\x0cModelVersion\x12\x0f\n\x07version\x18\x01 \x01(\x03\x12)\n\x06source\x18\x02 \x01(\x0e\x32\x19.dropout.v1.VersionSource\x12\x16\n\x0eparent_version\x18\x03 \x01(\x03\x12\x1b\n\x13\x63reate_time_unix_ms\x18\x04 \x01(\x03\x12\x0e\n\x06\x65pochs\x18\x05 \x01(\x05\x12\r\n\x05steps\x18\x06 \x01(\x03\x12\x17\n\ntrain_loss\x18\x07 \x01(\x02H\x00\x88\x01\x01\x12\x1c\n\x0fvalidation_loss\x18\x08 \x01(\x02H\x01\x88\x01\x01\x12 \n\x13validation_accuracy\x18\t \x01(\x02H\x02\x88\x01\x01\x12(\n\toptimizer\x18\n \x01(\x0e\x32\x15.dropout.v1.Optimizer\x12\x12\n\nsize_bytes\x18\x0b \x01(\x03\x42\r\n\x0b_train_lossB\x12\n\x10_validation_lossB\x16\n\x14_validation_accuracy*U\n\nWeightInit\x12\x1b\n\x17WEIGHT_INIT_UNSPECIFIED\x10\x00\x12\x12\n\x0eWEIGHT_INIT_HE\x10\x01\x12\x16\n\x12WEIGHT_INIT_XAVIER\x10\x02*\x84\x01\n\x04Loss\x12\x14\n\x10LOSS_UNSPECIFIED\x10\x00\x12\x1e\n\x1aLOSS_SOFTMAX_CROSS_ENTROPY\x10\x01\x12\x1b\n\x17LOSS_MEAN_SQUARED_ERROR\x10\x02\x12)\n%LOSS_BINARY_CROSS_ENTROPY_WITH_LOGITS\x10\x03*\x8d\x01\n\rVersionSource\x12\x1e\n\x1aVERSION_SOURCE_UNSPECIFIED\x10\x00\x12\x1a\n\x16VERSION_SOURCE_CREATED\x10\x01\x12\x1a\n\x16VERSION_SOURCE_TRAINED\x10\x02\x12$\n VERSION_SOURCE_GRADIENTS_APPLIED\x10\x03*\x94\x01\n\tOptimizer\x12\x19\n\x15OPTIMIZER_UNSPECIFIED\x10\x00\x12\x11\n\rOPTIMIZER_SGD\x10\x01\x12\x16\n\x12OPTIMIZER_MOMENTUM\x10\x02\x12\x16\n\x12OPTIMIZER_NESTEROV\x10\x03\x12\x15\n\x11OPTIMIZER_RMSPROP\x10\x04\x12\x12\n\x0eOPTIMIZER_ADAM\x10\x05\x42\x61ZGgithub.com/dropoutservice/dropoutservice/clients/go/dropoutv1;dropoutv1\xaa\x02\x15\x44ropoutService.Api.V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)dropoutservice/_pb/dropout/v1/model.proto\x12\ndropout.v1\"\x89\x01\n\tModelSpec\x12\x12\n\ninput_size\x18\x01 \x01(\x05\x12%\n\x06layers\x18\x02 \x03(\x0b\x32\x15.dropout.v1.LayerSpec\x12\x1e\n\x04loss\x18\x03 \x01(\x0e\x32\x10.dropout.v1.Loss\x12\x0c\n\x04seed\x18\x04 \x01(\x04\x12\x13\n\x0binput_shape\x18\x14 \x03(\x03\"\x96\x02\n\tLayerSpec\x12\'\n\x05\x64\x65nse\x18\x01 \x01(\x0b\x32\x16.dropout.v1.DenseLayerH\x00\x12%\n\x04relu\x18\x02 \x01(\x0b\x32\x15.dropout.v1.ReluLayerH\x00\x12\x30\n\nleaky_relu\x18\x03 \x01(\x0b\x32\x1a.dropout.v1.LeakyReluLayerH\x00\x12+\n\x07sigmoid\x18\x04 \x01(\x0b\x32\x18.dropout.v1.SigmoidLayerH\x00\x12%\n\x04tanh\x18\x05 \x01(\x0b\x32\x15.dropout.v1.TanhLayerH\x00\x12+\n\x07\x64ropout\x18\x06 \x01(\x0b\x32\x18.dropout.v1.DropoutLayerH\x00\x42\x06\n\x04kind\"A\n\nDenseLayer\x12\r\n\x05units\x18\x01 \x01(\x05\x12$\n\x04init\x18\x02 \x01(\x0e\x32\x16.dropout.v1.WeightInit\"\x0b\n\tReluLayer\".\n\x0eLeakyReluLayer\x12\x12\n\x05slope\x18\x01 \x01(\x02H\x00\x88\x01\x01\x42\x08\n\x06_slope\"\x0e\n\x0cSigmoidLayer\"\x0b\n\tTanhLayer\"\x1c\n\x0c\x44ropoutLayer\x12\x0c\n\x04rate\x18\x01 \x01(\x02\"\xe1\x01\n\x05Model\x12\n\n\x02id\x18\x01 \x01(\t\x12#\n\x04spec\x18\x02 \x01(\x0b\x32\x15.dropout.v1.ModelSpec\x12\x17\n\x0fparameter_count\x18\x03 \x01(\x03\x12\x13\n\x0boutput_size\x18\x04 \x01(\x05\x12\x16\n\x0elatest_version\x18\x05 \x01(\x03\x12\x15\n\rversion_count\x18\x06 \x01(\x05\x12\x1b\n\x13\x63reate_time_unix_ms\x18\x07 \x01(\x03\x12\x1b\n\x13update_time_unix_ms\x18\x08 \x01(\x03\x12\x10\n\x08training\x18\t \x01(\x08\"\xf0\x02\n\x0cModelVersion\x12\x0f\n\x07version\x18\x01 \x01(\x03\x12)\n\x06source\x18\x02 \x01(\x0e\x32\x19.dropout.v1.VersionSource\x12\x16\n\x0eparent_version\x18\x03 \x01(\x03\x12\x1b\n\x13\x63reate_time_unix_ms\x18\x04 \x01(\x03\x12\x0e\n\x06\x65pochs\x18\x05 \x01(\x05\x12\r\n\x05steps\x18\x06 \x01(\x03\x12\x17\n\ntrain_loss\x18\x07 \x01(\x02H\x00\x88\x01\x01\x12\x1c\n\x0fvalidation_loss\x18\x08 \x01(\x02H\x01\x88\x01\x01\x12 \n\x13validation_accuracy\x18\t \x01(\x02H\x02\x88\x01\x01\x12(\n\toptimizer\x18\n \x01(\x0e\x32\x15.dropout.v1.Optimizer\x12\x12\n\nsize_bytes\x18\x0b \x01(\x03\x42\r\n\x0b_train_lossB\x12\n\x10_validation_lossB\x16\n\x14_validation_accuracy*U\n\nWeightInit\x12\x1b\n\x17WEIGHT_INIT_UNSPECIFIED\x10\x00\x12\x12\n\x0eWEIGHT_INIT_HE\x10\x01\x12\x16\n\x12WEIGHT_INIT_XAVIER\x10\x02*\x84\x01\n\x04Loss\x12\x14\n\x10LOSS_UNSPECIFIED\x10\x00\x12\x1e\n\x1aLOSS_SOFTMAX_CROSS_ENTROPY\x10\x01\x12\x1b\n\x17LOSS_MEAN_SQUARED_ERROR\x10\x02\x12)\n%LOSS_BINARY_CROSS_ENTROPY_WITH_LOGITS\x10\x03*\x8d\x01\n\rVersionSource\x12\x1e\n\x1aVERSION_SOURCE_UNSPECIFIED\x10\x00\x12\x1a\n\x16VERSION_SOURCE_CREATED\x10\x01\x12\x1a\n\x16VERSION_SOURCE_TRAINED\x10\x02\x12$\n VERSION_SOURCE_GRADIENTS_APPLIED\x10\x03*\x94\x01\n\tOptimizer\x12\x19\n\x15OPTIMIZER_UNSPECIFIED\x10\x00\x12\x11\n\rOPTIMIZER_SGD\x10\x01\x12\x16\n\x12OPTIMIZER_MOMENTUM\x10\x02\x12\x16\n\x12OPTIMIZER_NESTEROV\x10\x03\x12\x15\n\x11OPTIMIZER_RMSPROP\x10\x04\x12\x12\n\x0eOPTIMIZER_ADAM\x10\x05\x42\x61ZGgithub.com/dropoutservice/dropoutservice/clients/go/dropoutv1;dropoutv1\xaa\x02\x15\x44ropoutService.Api.V1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'dropoutservice._pb.dropout.v1.model_pb2', globals())
@@ -21,32 +21,32 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'ZGgithub.com/dropoutservice/dropoutservice/clients/go/dropoutv1;dropoutv1\252\002\025DropoutService.Api.V1'
-  _WEIGHTINIT._serialized_start=1242
-  _WEIGHTINIT._serialized_end=1327
-  _LOSS._serialized_start=1330
-  _LOSS._serialized_end=1462
-  _VERSIONSOURCE._serialized_start=1465
-  _VERSIONSOURCE._serialized_end=1606
-  _OPTIMIZER._serialized_start=1609
-  _OPTIMIZER._serialized_end=1757
-  _MODELSPEC._serialized_start=57
-  _MODELSPEC._serialized_end=173
-  _LAYERSPEC._serialized_start=176
-  _LAYERSPEC._serialized_end=454
-  _DENSELAYER._serialized_start=456
-  _DENSELAYER._serialized_end=521
-  _RELULAYER._serialized_start=523
-  _RELULAYER._serialized_end=534
-  _LEAKYRELULAYER._serialized_start=536
-  _LEAKYRELULAYER._serialized_end=582
-  _SIGMOIDLAYER._serialized_start=584
-  _SIGMOIDLAYER._serialized_end=598
-  _TANHLAYER._serialized_start=600
-  _TANHLAYER._serialized_end=611
-  _DROPOUTLAYER._serialized_start=613
-  _DROPOUTLAYER._serialized_end=641
-  _MODEL._serialized_start=644
-  _MODEL._serialized_end=869
-  _MODELVERSION._serialized_start=872
-  _MODELVERSION._serialized_end=1240
+  _WEIGHTINIT._serialized_start=1264
+  _WEIGHTINIT._serialized_end=1349
+  _LOSS._serialized_start=1352
+  _LOSS._serialized_end=1484
+  _VERSIONSOURCE._serialized_start=1487
+  _VERSIONSOURCE._serialized_end=1628
+  _OPTIMIZER._serialized_start=1631
+  _OPTIMIZER._serialized_end=1779
+  _MODELSPEC._serialized_start=58
+  _MODELSPEC._serialized_end=195
+  _LAYERSPEC._serialized_start=198
+  _LAYERSPEC._serialized_end=476
+  _DENSELAYER._serialized_start=478
+  _DENSELAYER._serialized_end=543
+  _RELULAYER._serialized_start=545
+  _RELULAYER._serialized_end=556
+  _LEAKYRELULAYER._serialized_start=558
+  _LEAKYRELULAYER._serialized_end=604
+  _SIGMOIDLAYER._serialized_start=606
+  _SIGMOIDLAYER._serialized_end=620
+  _TANHLAYER._serialized_start=622
+  _TANHLAYER._serialized_end=633
+  _DROPOUTLAYER._serialized_start=635
+  _DROPOUTLAYER._serialized_end=663
+  _MODEL._serialized_start=666
+  _MODEL._serialized_end=891
+  _MODELVERSION._serialized_start=894
+  _MODELVERSION._serialized_end=1262
 # @@protoc_insertion_point(module_scope)

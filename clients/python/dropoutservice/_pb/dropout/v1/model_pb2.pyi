@@ -82,16 +82,18 @@ class Model(_message.Message):
     def __init__(self, id: _Optional[str] = ..., spec: _Optional[_Union[ModelSpec, _Mapping]] = ..., parameter_count: _Optional[int] = ..., output_size: _Optional[int] = ..., latest_version: _Optional[int] = ..., version_count: _Optional[int] = ..., create_time_unix_ms: _Optional[int] = ..., update_time_unix_ms: _Optional[int] = ..., training: bool = ...) -> None: ...
 
 class ModelSpec(_message.Message):
-    __slots__ = ["input_size", "layers", "loss", "seed"]
+    __slots__ = ["input_shape", "input_size", "layers", "loss", "seed"]
+    INPUT_SHAPE_FIELD_NUMBER: _ClassVar[int]
     INPUT_SIZE_FIELD_NUMBER: _ClassVar[int]
     LAYERS_FIELD_NUMBER: _ClassVar[int]
     LOSS_FIELD_NUMBER: _ClassVar[int]
     SEED_FIELD_NUMBER: _ClassVar[int]
+    input_shape: _containers.RepeatedScalarFieldContainer[int]
     input_size: int
     layers: _containers.RepeatedCompositeFieldContainer[LayerSpec]
     loss: Loss
     seed: int
-    def __init__(self, input_size: _Optional[int] = ..., layers: _Optional[_Iterable[_Union[LayerSpec, _Mapping]]] = ..., loss: _Optional[_Union[Loss, str]] = ..., seed: _Optional[int] = ...) -> None: ...
+    def __init__(self, input_size: _Optional[int] = ..., layers: _Optional[_Iterable[_Union[LayerSpec, _Mapping]]] = ..., loss: _Optional[_Union[Loss, str]] = ..., seed: _Optional[int] = ..., input_shape: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class ModelVersion(_message.Message):
     __slots__ = ["create_time_unix_ms", "epochs", "optimizer", "parent_version", "size_bytes", "source", "steps", "train_loss", "validation_accuracy", "validation_loss", "version"]

@@ -103,11 +103,12 @@ class ListModelsResponse(_message.Message):
     def __init__(self, models: _Optional[_Iterable[_Union[_model_pb2.Model, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ServerLimits(_message.Message):
-    __slots__ = ["max_batch_rows", "max_concurrent_trainings", "max_dataset_bytes", "max_epochs", "max_mc_samples", "max_message_bytes", "max_models", "max_parameters_per_model"]
+    __slots__ = ["max_batch_rows", "max_concurrent_trainings", "max_dataset_bytes", "max_epochs", "max_layers", "max_mc_samples", "max_message_bytes", "max_models", "max_parameters_per_model"]
     MAX_BATCH_ROWS_FIELD_NUMBER: _ClassVar[int]
     MAX_CONCURRENT_TRAININGS_FIELD_NUMBER: _ClassVar[int]
     MAX_DATASET_BYTES_FIELD_NUMBER: _ClassVar[int]
     MAX_EPOCHS_FIELD_NUMBER: _ClassVar[int]
+    MAX_LAYERS_FIELD_NUMBER: _ClassVar[int]
     MAX_MC_SAMPLES_FIELD_NUMBER: _ClassVar[int]
     MAX_MESSAGE_BYTES_FIELD_NUMBER: _ClassVar[int]
     MAX_MODELS_FIELD_NUMBER: _ClassVar[int]
@@ -116,8 +117,9 @@ class ServerLimits(_message.Message):
     max_concurrent_trainings: int
     max_dataset_bytes: int
     max_epochs: int
+    max_layers: int
     max_mc_samples: int
     max_message_bytes: int
     max_models: int
     max_parameters_per_model: int
-    def __init__(self, max_message_bytes: _Optional[int] = ..., max_batch_rows: _Optional[int] = ..., max_parameters_per_model: _Optional[int] = ..., max_models: _Optional[int] = ..., max_concurrent_trainings: _Optional[int] = ..., max_mc_samples: _Optional[int] = ..., max_dataset_bytes: _Optional[int] = ..., max_epochs: _Optional[int] = ...) -> None: ...
+    def __init__(self, max_message_bytes: _Optional[int] = ..., max_batch_rows: _Optional[int] = ..., max_parameters_per_model: _Optional[int] = ..., max_models: _Optional[int] = ..., max_concurrent_trainings: _Optional[int] = ..., max_mc_samples: _Optional[int] = ..., max_dataset_bytes: _Optional[int] = ..., max_epochs: _Optional[int] = ..., max_layers: _Optional[int] = ...) -> None: ...
