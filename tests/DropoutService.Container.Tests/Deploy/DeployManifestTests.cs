@@ -89,7 +89,8 @@ public sealed class DeployManifestTests
         Assert.DoesNotContain(deployment.PodSpec["volumes"].Items, v => v["persistentVolumeClaim"].Exists);
         var settings = manifests.OfKind("ConfigMap").Single()["data"].AsStringMap();
         Assert.Equal("postgres", settings["Store__Backend"]);
-        var secretVolume = deployment.PodSpec["volumes"].Items.Single(v => v["secret"].Exists);
+        // The database secret (the other secret volume holds the API keys: SecureDeployTests).
+        var secretVolume = deployment.PodSpec["volumes"].Items.Single(v => v["secret"].Exists && v["secret"]["secretName"].Text != "dropoutservice-api-keys");
         var secretMount = container["volumeMounts"].Items.Single(m => m["name"].Text == secretVolume["name"].Text);
         Assert.Equal("true", secretMount["readOnly"].Text);
         var item = secretVolume["secret"]["items"].Items.Single();
@@ -187,7 +188,7 @@ public sealed class DeployManifestTests
         string credentials = database["envFrom"].Items.Single()["secretRef"]["name"].Text!;
         var db = secrets[credentials]["stringData"].AsStringMap();
         var deployment = DeployManifests.Load().Deployment;
-        string serviceSecret = deployment.PodSpec["volumes"].Items.Single(v => v["secret"].Exists)["secret"]["secretName"].Text!;
+        string serviceSecret = deployment.PodSpec["volumes"].Items.Single(v => v["secret"].Exists && v["secret"]["secretName"].Text != "dropoutservice-api-keys")["secret"]["secretName"].Text!;
         string connection = secrets[serviceSecret]["stringData"].AsStringMap()["connection-string"]!;
         Assert.Equal($"Host={service["metadata"]["name"].Text};Port=5432;Database={db["POSTGRES_DB"]};Username={db["POSTGRES_USER"]};Password={db["POSTGRES_PASSWORD"]}", connection);
 
