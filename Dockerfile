@@ -1,8 +1,11 @@
 # DropoutService gRPC server image.
 #   docker build -t dropoutservice .
-#   docker run --rm -p 127.0.0.1:50051:50051 -v dropout-models:/data dropoutservice
+#   deploy/new-api-key.sh me admin        # prints a key; its hash goes to deploy/secrets/api-keys.json
+#   docker run --rm -p 127.0.0.1:50051:50051 -v dropout-models:/data \
+#     -v "$PWD/deploy/secrets/api-keys.json:/run/secrets/api_keys:ro" -e Auth__KeysFile=/run/secrets/api_keys dropoutservice
 # Configuration is by environment variables only (ASP.NET Core's `Section__Key` form, e.g.
-# `Limits__MaxBatchRows=1024`); see deploy/README.md.
+# `Limits__MaxBatchRows=1024`); see deploy/README.md. Listening on 0.0.0.0, the server refuses to
+# start without credentials: mount a keys file and set Auth__KeysFile (compose and Kubernetes do).
 #
 # Platform defaults before the first FROM: BuildKit fills these in itself, but the legacy builder
 # (and Testcontainers, which uses it) leaves them empty otherwise.
@@ -62,7 +65,8 @@ LABEL org.opencontainers.image.title="DropoutService" \
 
 USER $APP_UID
 VOLUME ["/data"]
-EXPOSE 50051
+# gRPC; Prometheus metrics (HTTP/1.1, /metrics) on Metrics__Port.
+EXPOSE 50051 9464
 
 # Asks the server's own grpc.health.v1 service over the loopback (the image has no grpc probe).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \

@@ -10,7 +10,9 @@ using Grpc.Net.Client;
 // server's own health Check as the transport floor. The server runs in its own process.
 //   dotnet run -c Release --project bench/DropoutService.LoadTest -- [--seconds 3] [--repetitions 3]
 //     [--concurrency 1,8,32] [--shapes 784x1024,64x256] [--mc-samples 30] [--server-dll path]
-//     [--server-log-level Warning] [--url http://127.0.0.1:50051]
+//     [--server-log-level Warning] [--url http://127.0.0.1:50051] [--security off|on] [--api-key KEY]
+// --security on starts the server with an API key required on every call and Prometheus metrics
+// served (off: neither); with --url, --api-key sends that key to the external server.
 // Batching on and off are two models with the same spec and seed: "lt-<in>-<hidden>-on" uses the
 // server's defaults, "lt-<in>-<hidden>-off" is configured with batching disabled
 // (--Inference:Batching:Models:<id>:Enabled=false). Cells run interleaved (the order of on/off
@@ -27,6 +29,8 @@ string ModelId((int Inputs, int Hidden) shape, bool batched) => $"lt-{shape.Inpu
 
 ServerProcess? server = null;
 string url;
+string? apiKey = options.GetValueOrDefault("api-key");
+string security = options.GetValueOrDefault("security", "off");
 if (options.TryGetValue("url", out var given))
 {
     url = given;
@@ -36,6 +40,9 @@ else
     string dll = options.GetValueOrDefault("server-dll", Path.Combine(AppContext.BaseDirectory, "DropoutService.Server.dll"));
     var serverArgs = new List<string> { $"--Serilog:MinimumLevel:Default={options.GetValueOrDefault("server-log-level", "Warning")}" };
     serverArgs.AddRange(shapes.Select(s => $"--Inference:Batching:Models:{ModelId(s, false)}:Enabled=false"));
+    (string[] securityArgs, apiKey) = SecuritySwitch.Server(security, Path.Combine(Path.GetTempPath(), "dropout-loadtest-auth", Guid.NewGuid().ToString("N")));
+    serverArgs.AddRange(securityArgs);
+    serverArgs.Add("--Metrics:Port=0");
     server = ServerProcess.Start(dll, serverArgs);
     url = server.Url;
 }
@@ -43,9 +50,10 @@ else
 try
 {
     using var channel = GrpcChannel.ForAddress(url);
-    var health = new Health.HealthClient(channel);
-    var models = new ModelService.ModelServiceClient(channel);
-    var inference = new InferenceService.InferenceServiceClient(channel);
+    var invoker = SecuritySwitch.Invoker(channel, apiKey);
+    var health = new Health.HealthClient(invoker);
+    var models = new ModelService.ModelServiceClient(invoker);
+    var inference = new InferenceService.InferenceServiceClient(invoker);
     await WaitServingAsync(health, server);
 
     var info = await models.GetServerInfoAsync(new GetServerInfoRequest());
@@ -74,6 +82,7 @@ try
     var random = new Random(1);
     var inputs = shapes.ToDictionary(s => s, s => Enumerable.Range(0, workers).Select(_ => RandomRow(s.Inputs, random)).ToArray());
     var check = new HealthCheckRequest();
+    Console.Error.WriteLine($"security {(server is null ? (apiKey is null ? "external, no key" : "external, key") : security)}");
     Console.Error.WriteLine($"server {url} (pid {server?.Id.ToString(CultureInfo.InvariantCulture) ?? "external"})  backend {info.BlasBackend} ({info.BlasDescription})  " +
         $"cores {Environment.ProcessorCount}  batching max_batch_rows {info.Batching.MaxBatchRows}, max_queue_delay {info.Batching.MaxQueueDelayUs} µs, " +
         $"max_concurrent_batches {info.Batching.MaxConcurrentBatches}  {seconds}s per cell x {repetitions} repetitions");

@@ -1,14 +1,12 @@
 using DropoutService.Server.Hosting;
+using DropoutService.Server.Security;
 
 if (HealthCheckCommand.IsRequested(args))
 {
     return await HealthCheckCommand.RunAsync(args);
 }
-
-var app = ServerApp.Build(args);
-if (!StoreLifecycleService.TryOpenStore(app.Services))
+if (KeyCommands.IsRequested(args))
 {
-    return 1;
+    return KeyCommands.Run(args, Console.In, Console.Out, Console.Error);
 }
-await app.RunAsync();
-return 0;
+return await ServerApp.RunAsync(args);

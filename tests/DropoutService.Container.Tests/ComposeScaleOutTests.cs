@@ -23,8 +23,11 @@ public sealed class ComposeScaleOutTests(ImageFixture image, ITestOutputHelper o
     {
         string img = image.RequireImage();
         string project = $"dropout-ct-{Guid.NewGuid():N}"[..22];
+        string keysFile = TestApiKey.WriteKeysFile();
         var compose = new ComposeProject(project, Path.Combine(RepoPaths.Deploy, "compose.scale.yml"), new Dictionary<string, string>
         {
+            // The compose secret: this run's key instead of deploy/secrets/api-keys.json.
+            ["DROPOUT_API_KEYS_FILE"] = keysFile,
             // The image this run built; compose builds only the small nginx image.
             ["DROPOUT_IMAGE"] = img,
             ["DROPOUT_LB_IMAGE"] = "dropoutservice-lb:container-tests",
@@ -42,7 +45,7 @@ public sealed class ComposeScaleOutTests(ImageFixture image, ITestOutputHelper o
             string lbId = (await compose.RunAsync(TimeSpan.FromSeconds(30), "ps", "--quiet", "lb")).Stdout.Trim();
             string address = (await compose.RunAsync(TimeSpan.FromSeconds(30), "port", "lb", "50051")).Stdout.Trim();
 
-            using var channel = GrpcChannel.ForAddress($"http://{address}");
+            using var channel = TestApiKey.Channel($"http://{address}");
             var models = new ModelService.ModelServiceClient(channel);
             var training = new TrainingService.TrainingServiceClient(channel);
             var inference = new InferenceService.InferenceServiceClient(channel);
@@ -101,6 +104,7 @@ public sealed class ComposeScaleOutTests(ImageFixture image, ITestOutputHelper o
         {
             var down = await compose.RunAsync(TimeSpan.FromMinutes(2), check: false, "down", "--volumes", "--remove-orphans", "--timeout", "10");
             output.WriteLine($"compose down: exit {down.ExitCode}");
+            File.Delete(keysFile);
         }
     }
 

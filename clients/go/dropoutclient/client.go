@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/credentials"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
@@ -36,6 +37,12 @@ type Options struct {
 	MaxMessageBytes int
 	// Block makes Dial wait until the connection is up (bounded by ctx).
 	Block bool
+	// APIKey or Token (a JWT) is sent as "authorization: Bearer ..." with every call. When both
+	// are empty, $DROPOUTSERVICE_API_KEY or $DROPOUTSERVICE_TOKEN is used (unless NoEnv).
+	APIKey string
+	Token  string
+	// NoEnv stops Dial from reading credentials (and DialDefault the address) from the environment.
+	NoEnv bool
 }
 
 // Client wraps one connection and the three DropoutService services. It is safe for
@@ -59,6 +66,11 @@ func Dial(ctx context.Context, addr string, opts Options) (*Client, error) {
 	}
 	dialOpts := []grpc.DialOption{
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMsg), grpc.MaxCallSendMsgSize(maxMsg)),
+		// Reconnect within ~2 s of a server coming back, instead of gRPC's 1 s x 1.6^n back-off up to 120 s.
+		grpc.WithConnectParams(grpc.ConnectParams{
+			Backoff:           backoff.Config{BaseDelay: 100 * time.Millisecond, Multiplier: 1.6, Jitter: 0.2, MaxDelay: 2 * time.Second},
+			MinConnectTimeout: 20 * time.Second,
+		}),
 	}
 	if opts.TLS != nil {
 		dialOpts = append(dialOpts, grpc.WithTransportCredentials(credentials.NewTLS(opts.TLS)))
@@ -68,6 +80,13 @@ func Dial(ctx context.Context, addr string, opts Options) (*Client, error) {
 	}
 	if opts.Block {
 		dialOpts = append(dialOpts, grpc.WithBlock())
+	}
+	cred, err := credential(opts)
+	if err != nil {
+		return nil, err
+	}
+	if cred != "" {
+		dialOpts = append(dialOpts, grpc.WithPerRPCCredentials(bearer{value: cred}))
 	}
 	conn, err := grpc.DialContext(ctx, addr, dialOpts...)
 	if err != nil {
@@ -84,6 +103,15 @@ func Dial(ctx context.Context, addr string, opts Options) (*Client, error) {
 		c.md = append(c.md, strings.ToLower(k), v)
 	}
 	return c, nil
+}
+
+// DialDefault connects to $DROPOUTSERVICE_ADDRESS, or DefaultAddress (localhost:50051).
+func DialDefault(ctx context.Context, opts Options) (*Client, error) {
+	addr := DefaultAddress
+	if !opts.NoEnv {
+		addr = AddressFromEnv()
+	}
+	return Dial(ctx, addr, opts)
 }
 
 // NewClient wraps an existing connection (30 s default call timeout, no metadata).
@@ -112,12 +140,17 @@ func (c *Client) callCtx(ctx context.Context, withTimeout bool) (context.Context
 	return ctx, func() {}
 }
 
-// WaitReady polls the health service until the server reports SERVING or ctx ends.
+// WaitReady polls the health service until the server reports SERVING or ctx ends. Each probe
+// waits for the connection (WaitForReady) rather than failing while the channel is between
+// connection attempts.
 func (c *Client) WaitReady(ctx context.Context) error {
 	var last error
 	for {
-		callCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		resp, err := c.Health.Check(callCtx, &healthpb.HealthCheckRequest{})
+		callCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if len(c.md) > 0 {
+			callCtx = metadata.AppendToOutgoingContext(callCtx, c.md...)
+		}
+		resp, err := c.Health.Check(callCtx, &healthpb.HealthCheckRequest{}, grpc.WaitForReady(true))
 		cancel()
 		if err == nil && resp.GetStatus() == healthpb.HealthCheckResponse_SERVING {
 			return nil

@@ -25,7 +25,12 @@ type Error struct {
 	FieldViolations []FieldViolation
 	// Details holds every decoded status detail (*errdetails.BadRequest, *errdetails.ErrorInfo, ...).
 	Details []interface{}
-	status  *status.Status
+	// Reason is the google.rpc.ErrorInfo reason, if any (UNAUTHENTICATED and PERMISSION_DENIED
+	// carry one, e.g. "API_KEY_INVALID" or "ROLE_REQUIRED"); RequiredRole the role a
+	// PERMISSION_DENIED call lacked.
+	Reason       string
+	RequiredRole string
+	status       *status.Status
 }
 
 func (e *Error) Error() string {
@@ -97,6 +102,10 @@ func wrap(err error) error {
 	e := &Error{Code: st.Code(), Message: st.Message(), status: st}
 	for _, d := range st.Details() {
 		e.Details = append(e.Details, d)
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			e.Reason = info.GetReason()
+			e.RequiredRole = info.GetMetadata()["required_role"]
+		}
 		if br, ok := d.(*errdetails.BadRequest); ok {
 			for _, v := range br.GetFieldViolations() {
 				e.FieldViolations = append(e.FieldViolations, FieldViolation{Field: v.GetField(), Description: v.GetDescription()})

@@ -1,7 +1,7 @@
 """Python client of DropoutService (gRPC API dropout.v1).
 
     import dropoutservice as ds
-    with ds.connect("localhost:5000") as client:
+    with ds.connect() as client:      # $DROPOUTSERVICE_ADDRESS or localhost:50051; key from $DROPOUTSERVICE_API_KEY
         client.create_model("digits", {"input_size": 64,
                                        "layers": [{"dense": 128}, "relu", {"dropout": 0.2}, {"dense": 10}],
                                        "loss": "softmax_cross_entropy"})
@@ -22,16 +22,20 @@ from .client import (
     TrainingRun,
     connect,
 )
+from .connection import API_KEY_ENV, ADDRESS_ENV, DEFAULT_ADDRESS, TOKEN_ENV
 from .errors import (
     AlreadyExistsError,
     CancelledError,
+    ClientValidationError,
     DeadlineExceededError,
     DropoutServiceError,
     FailedPreconditionError,
     FieldViolation,
     InvalidArgumentError,
     NotFoundError,
+    PermissionDeniedError,
     ResourceExhaustedError,
+    UnauthenticatedError,
     UnavailableError,
 )
 from .spec import model_spec, training_options
@@ -47,6 +51,8 @@ from ._pb.dropout.v1 import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "ADDRESS_ENV", "API_KEY_ENV", "DEFAULT_ADDRESS", "TOKEN_ENV", "ClientValidationError", "PermissionDeniedError",
+    "UnauthenticatedError",
     "AlreadyExistsError", "BackwardResult", "CancelledError", "Client", "DeadlineExceededError",
     "DropoutServiceError", "EpochProgress", "FailedPreconditionError", "FieldViolation", "ForwardResult",
     "HAVE_NUMPY", "InvalidArgumentError", "NotFoundError", "Prediction", "ResourceExhaustedError",

@@ -8,7 +8,9 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 import grpc
 
+from . import connection as _connection
 from . import spec as _spec
+from . import validation as _validation
 from .errors import DropoutServiceError, from_rpc_error
 from .tensors import HAVE_NUMPY, flat_row, from_tensor, np, to_tensor
 from ._pb.dropout.v1 import (
@@ -219,18 +221,32 @@ class Client:
         return health_pb2.HealthCheckResponse.ServingStatus.Name(resp.status)
 
     def wait_ready(self, timeout: float = 30.0, service: str = "") -> None:
-        """Polls the health service until it reports SERVING; raises on timeout."""
+        """Waits until the health service reports SERVING; raises TimeoutError after ``timeout`` s.
+
+        Each probe waits for the connection (``wait_for_ready``) instead of failing fast while the
+        channel is between attempts, and the channel retries connecting every 0.1-2 s
+        (:data:`dropoutservice.connection.RECONNECT_OPTIONS`), so this returns within about
+        2 s of the server starting to serve.
+        """
+        health_pb2, health_pb2_grpc = _health_modules()
+        stub = health_pb2_grpc.HealthStub(self.channel)
         deadline = time.monotonic() + timeout
-        last: Exception = TimeoutError("no answer")
-        while time.monotonic() < deadline:
+        last: object = "no answer"
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"server not SERVING after {timeout}s: {last}")
             try:
-                if self.health(service, timeout=min(2.0, max(0.1, deadline - time.monotonic()))) == "SERVING":
+                resp = stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=min(remaining, 5.0),
+                                  metadata=self.metadata, wait_for_ready=True)
+                if resp.status == _SERVING:
                     return
-                last = TimeoutError("health status not SERVING")
-            except DropoutServiceError as e:
-                last = e
-            time.sleep(0.1)
-        raise TimeoutError(f"server not SERVING after {timeout}s: {last}")
+                last = "health status " + health_pb2.HealthCheckResponse.ServingStatus.Name(resp.status)
+                time.sleep(min(0.05, max(0.0, deadline - time.monotonic())))
+            except grpc.RpcError as e:
+                last = from_rpc_error(e)
+                if e.code() not in (grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.UNAVAILABLE):
+                    raise last from None
 
     def server_info(self, *, timeout=None, metadata: Metadata = None) -> ms_pb.GetServerInfoResponse:
         """Server version, BLAS backend and limits."""
@@ -272,7 +288,7 @@ class Client:
     def _dataset(self, features, class_ids, target_values) -> tr_pb.Dataset:
         ds = tr_pb.Dataset(features=self._tensor(features))
         if class_ids is not None:
-            ds.class_ids.extend(int(c) for c in class_ids)
+            ds.class_ids.extend(_validation.class_ids(class_ids, "class_ids"))
         if target_values is not None:
             ds.target_values.CopyFrom(self._tensor(target_values))
         return ds
@@ -300,7 +316,7 @@ class Client:
                 end = min(rows, start + chunk_rows)
                 msg = tr_pb.UploadDatasetRequest(feature_count=feature_count, features=self._tensor(features[start:end]))
                 if class_ids is not None:
-                    msg.class_ids.extend(int(c) for c in class_ids[start:end])
+                    msg.class_ids.extend(_validation.class_ids(class_ids[start:end], "class_ids"))
                 if target_values is not None:
                     msg.target_values.CopyFrom(self._tensor(target_values[start:end]))
                 yield msg
@@ -422,7 +438,7 @@ class Client:
             req.output_gradients.CopyFrom(self._tensor(output_gradients))
         else:
             if class_ids is not None:
-                req.targets.class_ids.extend(int(c) for c in class_ids)
+                req.targets.class_ids.extend(_validation.class_ids(class_ids, "class_ids"))
             if target_values is not None:
                 req.targets.values.CopyFrom(self._tensor(target_values))
         r = self._unary(self._inference.Backward, req, timeout, metadata)
@@ -443,12 +459,14 @@ def _metadata_list(metadata: Metadata) -> List[Tuple[str, str]]:
 
 
 def connect(
-    target: str,
+    target: Optional[str] = None,
     *,
+    api_key: Optional[str] = None,
+    token: Optional[str] = None,
     tls: bool = False,
-    root_certificates: Union[bytes, str, None] = None,
-    private_key: Optional[bytes] = None,
-    certificate_chain: Optional[bytes] = None,
+    root_certificates: _connection.Pem = None,
+    private_key: _connection.Pem = None,
+    certificate_chain: _connection.Pem = None,
     server_name: Optional[str] = None,
     timeout: Optional[float] = 30.0,
     train_timeout: Optional[float] = None,
@@ -456,30 +474,36 @@ def connect(
     use_numpy: bool = HAVE_NUMPY,
     max_message_bytes: int = _DEFAULT_MAX_MESSAGE,
     options: Sequence[Tuple[str, Any]] = (),
+    use_environment: bool = True,
 ) -> Client:
-    """Opens a channel to ``target`` ("host:port") and returns a :class:`Client`.
+    """Opens a channel and returns a :class:`Client`.
 
-    Plaintext HTTP/2 by default; ``tls=True`` (implied by ``root_certificates``) uses TLS with the
-    system roots or ``root_certificates`` (PEM bytes or a file path), ``private_key`` and
-    ``certificate_chain`` for mutual TLS, and ``server_name`` to override the name checked
-    against the certificate. ``timeout`` is the default per-call deadline in seconds (Train uses
-    ``train_timeout``); ``metadata`` is sent with every call (e.g. ``{"authorization": "Bearer ..."}``).
+    ``target`` is "host:port"; by default ``$DROPOUTSERVICE_ADDRESS``, else ``localhost:50051``
+    (the server's default). ``api_key`` or ``token`` (a JWT) is sent as
+    ``authorization: Bearer ...`` with every call; by default ``$DROPOUTSERVICE_API_KEY`` or
+    ``$DROPOUTSERVICE_TOKEN`` (``use_environment=False`` reads no environment variable).
+    Plaintext HTTP/2 by default; ``tls=True`` (implied by any certificate option) uses TLS with the
+    system roots or ``root_certificates``, and ``private_key`` with ``certificate_chain`` for mutual
+    TLS (each PEM bytes or a file path); ``server_name`` overrides the name checked against the
+    server's certificate. ``timeout`` is the default per-call deadline in seconds (Train uses
+    ``train_timeout``); ``metadata`` is sent with every call.
     """
-    opts = [
-        ("grpc.max_send_message_length", max_message_bytes),
-        ("grpc.max_receive_message_length", max_message_bytes),
-        *options,
-    ]
-    if isinstance(root_certificates, str):
-        with open(root_certificates, "rb") as f:
-            root_certificates = f.read()
-    if tls or root_certificates is not None:
+    if use_environment:
+        target = _connection.resolve_target(target)
+    elif not target:
+        target = _connection.DEFAULT_ADDRESS
+    auth = _connection.bearer_metadata(api_key, token, use_env=use_environment)
+    opts = _connection.channel_options(max_message_bytes, options)
+    roots = _connection.read_pem(root_certificates, "root_certificates")
+    key = _connection.read_pem(private_key, "private_key")
+    chain = _connection.read_pem(certificate_chain, "certificate_chain")
+    if tls or roots is not None or key is not None or chain is not None:
         if server_name:
             opts.append(("grpc.ssl_target_name_override", server_name))
-        creds = grpc.ssl_channel_credentials(root_certificates, private_key, certificate_chain)
+        creds = grpc.ssl_channel_credentials(roots, key, chain)
         channel = grpc.secure_channel(target, creds, options=opts)
     else:
         channel = grpc.insecure_channel(target, options=opts)
     return Client(
-        channel, timeout=timeout, train_timeout=train_timeout, metadata=metadata, use_numpy=use_numpy,
+        channel, timeout=timeout, train_timeout=train_timeout, metadata=auth + _metadata_list(metadata), use_numpy=use_numpy,
     )

@@ -65,6 +65,22 @@ class DropoutServiceError(Exception):
             text += " [" + "; ".join(str(v) for v in self.field_violations) + "]"
         super().__init__(text)
 
+    @property
+    def reason(self) -> str:
+        """The ``google.rpc.ErrorInfo`` reason, if the server sent one (auth failures do), else ""."""
+        for d in self.details:
+            if type(d).__name__ == "ErrorInfo":
+                return d.reason
+        return ""
+
+    @property
+    def required_role(self) -> str:
+        """For PERMISSION_DENIED: the role the method needs (``ErrorInfo`` metadata), else ""."""
+        for d in self.details:
+            if type(d).__name__ == "ErrorInfo":
+                return d.metadata.get("required_role", "")
+        return ""
+
     def violation(self, field: str) -> Optional[FieldViolation]:
         """The first violation whose field path equals or ends with ``field``, or ``None``."""
         for v in self.field_violations:
@@ -75,6 +91,30 @@ class DropoutServiceError(Exception):
 
 class InvalidArgumentError(DropoutServiceError):
     """INVALID_ARGUMENT: the request broke a rule; see :attr:`field_violations`."""
+
+
+class ClientValidationError(InvalidArgumentError, ValueError):
+    """A mistake caught by the client before any call: an unknown option, enum value or field.
+
+    It is an :class:`InvalidArgumentError` (code INVALID_ARGUMENT, with a field violation naming
+    the option and listing the valid snake_case choices), so one ``except`` handles mistakes
+    caught here and those the server reports; it is also a ``ValueError``.
+    """
+
+    def __init__(self, field: str, description: str):
+        super().__init__(grpc.StatusCode.INVALID_ARGUMENT, "client-side check failed",
+                         [FieldViolation(field, description)])
+
+
+class UnauthenticatedError(DropoutServiceError):
+    """UNAUTHENTICATED: no, unknown, revoked or expired key or token, or an untrusted client certificate.
+
+    :attr:`reason` is the server's ``google.rpc.ErrorInfo`` reason (e.g. ``API_KEY_INVALID``).
+    """
+
+
+class PermissionDeniedError(DropoutServiceError):
+    """PERMISSION_DENIED: the credentials lack the role the method needs (:attr:`required_role`)."""
 
 
 class NotFoundError(DropoutServiceError):
@@ -114,6 +154,8 @@ _BY_CODE = {
     grpc.StatusCode.DEADLINE_EXCEEDED: DeadlineExceededError,
     grpc.StatusCode.CANCELLED: CancelledError,
     grpc.StatusCode.UNAVAILABLE: UnavailableError,
+    grpc.StatusCode.UNAUTHENTICATED: UnauthenticatedError,
+    grpc.StatusCode.PERMISSION_DENIED: PermissionDeniedError,
 }
 
 _DETAIL_TYPES = {

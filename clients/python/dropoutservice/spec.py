@@ -28,8 +28,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping
 
-from google.protobuf import json_format
-
+from . import validation as _validation
+from .errors import ClientValidationError
 from ._pb.dropout.v1 import model_pb2, training_service_pb2
 
 _MAIN_SETTING = {"dense": "units", "dropout": "rate", "leaky_relu": "slope"}
@@ -53,19 +53,21 @@ def _layer(layer: Any) -> Dict[str, Any]:
     if isinstance(layer, str):
         return {layer: {}}
     if not isinstance(layer, Mapping):
-        raise ValueError(f"a layer must be a name or a dict, got {layer!r}")
+        raise ClientValidationError("layers", f"a layer must be a name or a dict, got {layer!r}")
     layer = dict(layer)
     if "type" in layer:
         kind = layer.pop("type")
         return _layer({kind: layer})
     if len(layer) != 1:
-        raise ValueError(f"a layer dict must have exactly one key (its type), got {sorted(layer)}")
+        raise ClientValidationError("layers", f"a layer dict must have exactly one key (its type), got {sorted(layer)}")
     kind, settings = next(iter(layer.items()))
     if settings is None:
         settings = {}
     elif not isinstance(settings, Mapping):
         if kind not in _MAIN_SETTING:
-            raise ValueError(f"layer {kind!r} takes no scalar setting")
+            kinds = _validation.field_names(model_pb2.LayerSpec.DESCRIPTOR)
+            problem = "takes no scalar setting" if kind in kinds else "is not a layer type; valid: " + ", ".join(kinds)
+            raise ClientValidationError("layers", f"layer {kind!r} {problem}")
         settings = {_MAIN_SETTING[kind]: settings}
     settings = dict(settings)
     if "init" in settings:
@@ -84,7 +86,7 @@ def model_spec(spec: Any) -> model_pb2.ModelSpec:
         d["input_shape"] = [int(shape)] if isinstance(shape, int) else [int(s) for s in shape]
     if "loss" in d:
         d["loss"] = _enum(d["loss"], "LOSS_", _LOSS_ALIASES)
-    return json_format.ParseDict(d, model_pb2.ModelSpec())
+    return _validation.parse(d, model_pb2.ModelSpec(), "spec")
 
 
 def training_options(options: Mapping[str, Any]) -> training_service_pb2.TrainingOptions:
@@ -109,13 +111,11 @@ def training_options(options: Mapping[str, Any]) -> training_service_pb2.Trainin
         sched = dict(sched)
         sched["kind"] = _enum(sched.get("kind", "CONSTANT"), "SCHEDULE_KIND_")
         d["schedule"] = sched
-    return json_format.ParseDict(d, training_service_pb2.TrainingOptions())
+    return _validation.parse(d, training_service_pb2.TrainingOptions(), "options")
 
 
 def forward_mode(mode: Any) -> int:
     """Maps "train" / "eval" / "mc_dropout" (or a ForwardMode value) to the enum number."""
     from ._pb.dropout.v1 import inference_service_pb2
 
-    if isinstance(mode, int):
-        return mode
-    return inference_service_pb2.ForwardMode.Value(_enum(mode, "FORWARD_MODE_"))
+    return _validation.enum_value(mode, inference_service_pb2.ForwardMode.DESCRIPTOR, "mode")

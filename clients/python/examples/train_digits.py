@@ -1,8 +1,11 @@
 #!/usr/bin/python3
 """Trains a dropout MLP on the digits data through DropoutService and prints its test accuracy.
 
-Usage:  /usr/bin/python3 clients/python/examples/train_digits.py [--address localhost:5000]
+Usage:  /usr/bin/python3 clients/python/examples/train_digits.py [--address localhost:50051]
         [--data testdata/digits.csv.gz] [--epochs 30] [--keep]
+
+The address defaults to $DROPOUTSERVICE_ADDRESS, else localhost:50051 (the server's default); an
+API key or token is read from $DROPOUTSERVICE_API_KEY / $DROPOUTSERVICE_TOKEN.
 
 Runs with Debian's python3-grpcio, python3-protobuf and (optionally) python3-numpy.
 """
@@ -43,7 +46,8 @@ def split(features, labels, test_fraction=0.2, seed=0):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--address", default=os.environ.get("DROPOUTSERVICE_ADDRESS", "localhost:5000"))
+    p.add_argument("--address", default=None,
+                   help=f"host:port (default: ${ds.ADDRESS_ENV}, else {ds.DEFAULT_ADDRESS})")
     p.add_argument("--data", default=os.path.join(REPO, "testdata", "digits.csv.gz"))
     p.add_argument("--model", default="digits-example")
     p.add_argument("--epochs", type=int, default=30)

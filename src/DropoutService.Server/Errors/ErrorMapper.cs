@@ -13,7 +13,7 @@ namespace DropoutService.Server.Errors;
 /// The one place where exceptions become gRPC statuses. Bad input is INVALID_ARGUMENT with a
 /// google.rpc.BadRequest; anything unexpected is INTERNAL with a correlation id and no detail.
 /// </summary>
-public static class ErrorMapper
+public static partial class ErrorMapper
 {
     public static RpcException ToRpcException(Exception exception, ServerCallContext context, string? specFieldPrefix = null)
     {
@@ -45,14 +45,14 @@ public static class ErrorMapper
         var badRequest = new BadRequest();
         foreach (var v in violations)
         {
-            badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description });
+            badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = v.Field, Description = WithoutParameterSuffix(v.Description) });
         }
         var status = new RpcStatus
         {
             Code = (int)Code.InvalidArgument,
             Message = violations.Count == 1
-                ? $"{violations[0].Field}: {violations[0].Description}"
-                : $"{violations.Count} invalid fields: " + string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")),
+                ? $"{violations[0].Field}: {WithoutParameterSuffix(violations[0].Description)}"
+                : $"{violations.Count} invalid fields: " + string.Join("; ", violations.Select(v => $"{v.Field}: {WithoutParameterSuffix(v.Description)}")),
             Details = { Any.Pack(badRequest) },
         };
         return status.ToRpcException();
@@ -75,6 +75,17 @@ public static class ErrorMapper
         ServiceError.DeadlineExceeded => StatusCode.DeadlineExceeded,
         _ => StatusCode.Internal,
     };
+
+    /// <summary>
+    /// ArgumentException messages carry " (Parameter 'name')", .NET's own parameter name, which
+    /// contradicts the wire field path the violation already names: dropped wherever it appears
+    /// (a message may be wrapped in another one).
+    /// </summary>
+    public static string WithoutParameterSuffix(string description) =>
+        description.Contains("(Parameter '", StringComparison.Ordinal) ? ParameterSuffix().Replace(description, "") : description;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@" ?\(Parameter '[^']*'\)")]
+    private static partial System.Text.RegularExpressions.Regex ParameterSuffix();
 
     /// <summary>Store failures: a full store is RESOURCE_EXHAUSTED, one this server may not write FAILED_PRECONDITION, a lost database UNAVAILABLE, an unreadable version DATA_LOSS.</summary>
     public static StatusCode ToStatusCode(StoreError error) => error switch
@@ -105,14 +116,14 @@ public static class ErrorMapper
                 JobFailureKind.DeadlineExceeded => Code.DeadlineExceeded,
                 _ => Code.Internal,
             }),
-            Message = failure.Message,
+            Message = WithoutParameterSuffix(failure.Message),
         };
         if (failure.Violations is { Count: > 0 } violations)
         {
             var badRequest = new BadRequest();
             foreach (var v in violations)
             {
-                badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description });
+                badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = v.Field, Description = WithoutParameterSuffix(v.Description) });
             }
             status.Details.Add(Any.Pack(badRequest));
         }

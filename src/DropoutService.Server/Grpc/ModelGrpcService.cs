@@ -8,6 +8,7 @@ using DropoutService.Server.Mapping;
 using DropoutService.Server.Models;
 using DropoutService.Server.Options;
 using DropoutService.Server.Resources;
+using DropoutService.Server.Security;
 using DropoutService.Server.Training;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
@@ -86,7 +87,8 @@ public sealed class ModelGrpcService(ModelRegistry registry, TrainingSlots slots
         {
             ServerVersion = ServerVersion,
             BlasBackend = blas.Name,
-            BlasDescription = blas.Description,
+            // Library paths and thread counts are for admins; others get the backend's name.
+            BlasDescription = context.CallerHas(Roles.Admin) ? blas.Description : blas.Name,
             ProcessorCount = Environment.ProcessorCount,
             ModelCount = registry.Count,
             ActiveTrainings = slots.Active,

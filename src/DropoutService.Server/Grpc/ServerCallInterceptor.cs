@@ -1,88 +1,85 @@
 using System.Diagnostics;
+using DropoutService.Api.V1;
 using DropoutService.Server.Errors;
-using DropoutService.Server.Logging;
 using DropoutService.Server.Models;
+using DropoutService.Server.Observability;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
 namespace DropoutService.Server.Grpc;
 
 /// <summary>
-/// Wraps every call: waits for the store to be loaded (dropout.v1 calls only), maps exceptions
-/// to statuses through <see cref="ErrorMapper"/> and writes one log event with method, status,
-/// duration, model and version.
+/// Wraps every call that passed authentication: waits for the store to be loaded (dropout.v1
+/// calls only), maps exceptions to statuses through <see cref="ErrorMapper"/>, and hands the
+/// outcome to <see cref="CallRecorder"/> (one log event with method, status, duration, model,
+/// version and caller; the duration histogram; the span's tags; the audit event) and the
+/// inference counters.
 /// </summary>
-public sealed class ServerCallInterceptor(ModelRegistry registry, ILogger<ServerCallInterceptor> logger) : Interceptor
+public sealed class ServerCallInterceptor(ModelRegistry registry, CallRecorder recorder, RpcMetrics metrics, InferenceMetrics inference) : Interceptor
 {
-    private const string ApiPrefix = "/dropout.v1.";
-
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
-        Run(context, () => continuation(request, context));
+        Run(context, request, () => continuation(request, context));
 
     public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
-        Run(context, () => continuation(requestStream, context));
+        Run<TResponse>(context, null, () => continuation(requestStream, context));
 
     public override Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
-        Run(context, async () =>
+        Run<object?>(context, request, async () =>
         {
             await continuation(request, responseStream, context);
-            return true;
+            return null;
         });
 
     public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
-        Run(context, async () =>
+        Run<object?>(context, null, async () =>
         {
             await continuation(requestStream, responseStream, context);
-            return true;
+            return null;
         });
 
-    private async Task<T> Run<T>(ServerCallContext context, Func<Task<T>> call)
+    private async Task<T> Run<T>(ServerCallContext context, object? request, Func<Task<T>> call)
     {
         long start = Stopwatch.GetTimestamp();
-        bool api = context.Method.StartsWith(ApiPrefix, StringComparison.Ordinal);
+        CallRecorder.BeginSpan(context.Method);
+        metrics.CallStarted();
         try
         {
-            if (api)
+            if (CallRecorder.IsApi(context.Method))
             {
                 await registry.WaitLoadedAsync(context.CancellationToken);
             }
             var result = await call();
-            Log(context, start, api, StatusCode.OK, null, null);
+            Record(context, start, request, StatusCode.OK, ResourceOf(request, result), null, null);
             return result;
         }
         catch (Exception e)
         {
             var mapped = ErrorMapper.ToRpcException(e, context);
-            Log(context, start, api, mapped.StatusCode, mapped, e);
+            bool fault = !ErrorMapper.IsClientError(e, context);
+            Record(context, start, request, mapped.StatusCode, ResourceOf(request, null), mapped.Status.Detail, fault ? e : null);
             throw mapped;
+        }
+        finally
+        {
+            metrics.CallEnded();
         }
     }
 
-    private void Log(ServerCallContext context, long start, bool api, StatusCode code, RpcException? mapped, Exception? original)
+    private void Record(ServerCallContext context, long start, object? request, StatusCode code, string? resource, string? detail, Exception? fault)
     {
-        double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        string method = context.Method;
-        if (!api && code == StatusCode.OK)
-        {
-            if (logger.IsEnabled(LogLevel.Debug))
-            {
-                ServerLog.CallCompleted(logger, method, code.ToString(), ms, null, null);
-            }
-            return;
-        }
-        string? model = context.AnnotatedModel();
-        long? version = context.AnnotatedVersion();
-        if (code == StatusCode.OK)
-        {
-            ServerLog.CallCompleted(logger, method, code.ToString(), ms, model, version);
-        }
-        else if (original is not null && !ErrorMapper.IsClientError(original, context))
-        {
-            ServerLog.CallFailed(logger, method, code.ToString(), ms, model, version, context.GetHttpContext().TraceIdentifier, original);
-        }
-        else
-        {
-            ServerLog.CallRejected(logger, method, code.ToString(), ms, model, version, mapped?.Status.Detail ?? "");
-        }
+        inference.Observe(request, code);
+        var http = context.GetHttpContext();
+        recorder.Record(new CallRecord(context.Method, code, Stopwatch.GetElapsedTime(start).TotalSeconds, http.User,
+            context.AnnotatedModel(), context.AnnotatedVersion(), resource, detail, fault, fault is null ? null : http.TraceIdentifier));
     }
+
+    /// <summary>The job or dataset a call acted on or created (for the audit event).</summary>
+    private static string? ResourceOf(object? request, object? response) => (request, response) switch
+    {
+        (_, UploadDatasetResponse upload) => "dataset " + upload.DatasetId,
+        (_, StartTrainingResponse started) when started.Job is not null => "job " + started.Job.JobId,
+        (CancelJobRequest cancel, _) => "job " + cancel.JobId,
+        (DeleteDatasetRequest delete, _) => "dataset " + delete.DatasetId,
+        _ => null,
+    };
 }

@@ -23,6 +23,7 @@ public sealed class StoreLifecycleService(
     IHostApplicationLifetime hostLifetime,
     IOptions<ServerOptions> serverOptions,
     TimeProvider time,
+    ListenerEndpoints listeners,
     ILogger<StoreLifecycleService> logger) : IHostedLifecycleService
 {
     private static readonly TimeSpan s_firstRetry = TimeSpan.FromMilliseconds(250);
@@ -72,6 +73,10 @@ public sealed class StoreLifecycleService(
         foreach (var address in addresses)
         {
             var uri = new Uri(address);
+            if (listeners.IsMetricsPort(uri.Port))
+            {
+                continue; // logged by StartupChecks
+            }
             ServerLog.Listening(logger, uri.Host, uri.Port, serverOptions.Value.UseTls ? "HTTP/2 over TLS" : "plaintext HTTP/2");
         }
         return Task.CompletedTask;

@@ -1,8 +1,10 @@
-using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using DropoutService.Server.Grpc;
+using DropoutService.Server.Logging;
+using DropoutService.Server.Observability;
 using DropoutService.Server.Options;
+using DropoutService.Server.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -15,27 +17,54 @@ public static class WebApplicationExtensions
     /// <summary>Environment variable that selects JSON logs (<c>json</c>) or readable console logs (<c>console</c>).</summary>
     public const string LogFormatVariable = "DROPOUT_LOG_FORMAT";
 
-    /// <summary>One plaintext HTTP/2 endpoint (every gRPC client can speak it), or HTTP/2 over TLS when a certificate is configured.</summary>
+    /// <summary>
+    /// The gRPC endpoint: plaintext HTTP/2 (every gRPC client can speak it), or HTTP/2 over TLS
+    /// (ALPN h2) when a certificate is configured, asking for a client certificate when client
+    /// certificates are trusted. Plus the metrics endpoint, HTTP/1.1 on its own port.
+    /// </summary>
     public static WebApplicationBuilder ConfigureDropoutKestrel(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var server = context.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+            var auth = context.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+            var metrics = context.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
             var address = server.BindAddress;
+            var listeners = kestrel.ApplicationServices.GetRequiredService<ListenerEndpoints>();
             kestrel.AddServerHeader = false;
             kestrel.Listen(address, server.Port, listen =>
             {
+                listeners.SetGrpc(listen);
                 listen.Protocols = HttpProtocols.Http2;
-                if (server.UseTls && File.Exists(server.CertificatePath))
+                if (server.UseTls)
                 {
-                    listen.UseHttps(LoadCertificate(server));
+                    listen.UseHttps(https =>
+                    {
+                        https.ServerCertificate = kestrel.ApplicationServices.GetRequiredService<ServerCertificate>().Certificate;
+                        if (auth.Certificates.Enabled)
+                        {
+                            // Asked for, not required, and not judged in the handshake: a missing or
+                            // untrusted certificate becomes UNAUTHENTICATED with a reason, not a
+                            // bare handshake failure. The certificate handler validates the chain.
+                            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                            https.ClientCertificateValidation = (_, _, _) => true;
+                        }
+                    });
                 }
             });
+            if (metrics.Enabled)
+            {
+                var metricsAddress = string.IsNullOrWhiteSpace(metrics.Address) ? address : System.Net.IPAddress.Parse(metrics.Address);
+                listeners.SetMetrics(MetricsEndpoint.Listen(kestrel, metricsAddress, metrics.Port));
+            }
         });
         return builder;
     }
 
-    /// <summary>Serilog: compact JSON to stdout in containers or when asked, readable console otherwise.</summary>
+    /// <summary>
+    /// Serilog: compact JSON to stdout in containers or when asked, readable console otherwise.
+    /// Every string property is escaped and bounded (<see cref="SanitizingEnricher"/>).
+    /// </summary>
     public static WebApplicationBuilder AddDropoutLogging(this WebApplicationBuilder builder)
     {
         bool json = UseJson(builder.Configuration);
@@ -46,8 +75,19 @@ public static class WebApplicationExtensions
                 .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
                 .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
                 .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
+                // Token and certificate rejections are our own one event per call, with the reason.
+                .MinimumLevel.Override("Microsoft.AspNetCore.Authentication", LogEventLevel.Error)
+                // Data protection comes with authentication and is unused (keys in memory): no key-ring warnings.
+                .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
+                .MinimumLevel.Override(typeof(ApiKeyAuthenticationHandler).FullName!, LogEventLevel.Error)
+                .MinimumLevel.Override(typeof(AnonymousAuthenticationHandler).FullName!, LogEventLevel.Error)
                 .ReadFrom.Configuration(builder.Configuration)
-                .Enrich.FromLogContext();
+                .Enrich.FromLogContext()
+                .Enrich.With<SanitizingEnricher>()
+                // A configuration problem at start is printed once, as one line, by ServerApp.RunAsync.
+                .Filter.ByExcluding(e => e.Exception is not null && e.Level >= LogEventLevel.Error
+                    && e.Properties.TryGetValue("SourceContext", out var source) && source.ToString() == "\"Microsoft.Extensions.Hosting.Internal.Host\""
+                    && StartupFailure.TryDescribe(e.Exception, out _));
             if (json)
             {
                 logger.WriteTo.Console(new RenderedCompactJsonFormatter());
@@ -60,14 +100,25 @@ public static class WebApplicationExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The pipeline: the metrics branch (its own port), authentication and authorisation, then the
+    /// gRPC services with the role each method needs (<see cref="RpcPermissions"/>); health and
+    /// reflection stay anonymous.
+    /// </summary>
     public static WebApplication MapDropoutEndpoints(this WebApplication app)
     {
-        app.MapGrpcService<ModelGrpcService>();
-        app.MapGrpcService<TrainingGrpcService>();
-        app.MapGrpcService<InferenceGrpcService>();
-        app.MapGrpcService<JobGrpcService>();
+        app.UseDropoutMetricsEndpoint();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGrpcService<ModelGrpcService>().RequireRpcPermissions();
+        app.MapGrpcService<TrainingGrpcService>().RequireRpcPermissions();
+        app.MapGrpcService<InferenceGrpcService>().RequireRpcPermissions();
+        app.MapGrpcService<JobGrpcService>().RequireRpcPermissions();
         app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ServerOptions>>().Value.Reflection)
+        {
+            app.MapGrpcReflectionService();
+        }
         return app;
     }
 
@@ -80,9 +131,4 @@ public static class WebApplicationExtensions
         }
         return string.Equals(Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER"), "true", StringComparison.OrdinalIgnoreCase);
     }
-
-    private static X509Certificate2 LoadCertificate(ServerOptions server) =>
-        string.IsNullOrWhiteSpace(server.CertificateKeyPath)
-            ? X509CertificateLoader.LoadPkcs12FromFile(server.CertificatePath!, server.CertificatePassword)
-            : X509Certificate2.CreateFromPemFile(server.CertificatePath!, server.CertificateKeyPath);
 }

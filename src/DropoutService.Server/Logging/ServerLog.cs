@@ -47,14 +47,14 @@ public static partial class ServerLog
     [LoggerMessage(17, LogLevel.Information, "Database schema migrated from version {Before} to {After}")]
     public static partial void SchemaMigrated(ILogger logger, int before, int after);
 
-    [LoggerMessage(10, LogLevel.Information, "{Method} {StatusCode} in {ElapsedMs:0.000} ms model={ModelId} version={Version}")]
-    public static partial void CallCompleted(ILogger logger, string method, string statusCode, double elapsedMs, string? modelId, long? version);
+    [LoggerMessage(10, LogLevel.Information, "{Method} {StatusCode} in {ElapsedMs:0.000} ms model={ModelId} version={Version} caller={Caller}")]
+    public static partial void CallCompleted(ILogger logger, string method, string statusCode, double elapsedMs, string? modelId, long? version, string caller);
 
-    [LoggerMessage(11, LogLevel.Warning, "{Method} {StatusCode} in {ElapsedMs:0.000} ms model={ModelId} version={Version}: {Detail}")]
-    public static partial void CallRejected(ILogger logger, string method, string statusCode, double elapsedMs, string? modelId, long? version, string detail);
+    [LoggerMessage(11, LogLevel.Warning, "{Method} {StatusCode} in {ElapsedMs:0.000} ms model={ModelId} version={Version} caller={Caller}: {Detail}")]
+    public static partial void CallRejected(ILogger logger, string method, string statusCode, double elapsedMs, string? modelId, long? version, string caller, string detail);
 
-    [LoggerMessage(12, LogLevel.Error, "{Method} {StatusCode} in {ElapsedMs:0.000} ms model={ModelId} version={Version} trace={TraceId}")]
-    public static partial void CallFailed(ILogger logger, string method, string statusCode, double elapsedMs, string? modelId, long? version, string traceId, Exception exception);
+    [LoggerMessage(12, LogLevel.Error, "{Method} {StatusCode} in {ElapsedMs:0.000} ms model={ModelId} version={Version} caller={Caller} trace={TraceId}")]
+    public static partial void CallFailed(ILogger logger, string method, string statusCode, double elapsedMs, string? modelId, long? version, string caller, string traceId, Exception exception);
 
     [LoggerMessage(20, LogLevel.Information, "Training {ModelId} epoch {Epoch}/{TotalEpochs} step {Step}: train_loss={TrainLoss:0.#####} validation_loss={ValidationLoss} validation_accuracy={ValidationAccuracy} lr={LearningRate} elapsed={ElapsedMs} ms")]
     public static partial void TrainingEpoch(ILogger logger, string modelId, int epoch, int totalEpochs, long step, float trainLoss, float? validationLoss, float? validationAccuracy, float learningRate, long elapsedMs);
@@ -91,4 +91,28 @@ public static partial class ServerLog
 
     [LoggerMessage(46, LogLevel.Error, "Job {JobId} of model {ModelId} failed unexpectedly")]
     public static partial void JobCrashed(ILogger logger, string jobId, string modelId, Exception exception);
+
+    [LoggerMessage(60, LogLevel.Information, "Audit {Action} by {Caller} ({AuthMethod}): {Outcome} model={ModelId} version={Version} resource={Resource}")]
+    public static partial void Audit(ILogger logger, string action, string caller, string authMethod, string outcome, string? modelId, long? version, string? resource);
+
+    [LoggerMessage(61, LogLevel.Information, "API keys in force: {KeyCount} (keys file {KeysFile})")]
+    public static partial void ApiKeysLoaded(ILogger logger, int keyCount, string keysFile);
+
+    [LoggerMessage(62, LogLevel.Error, "API keys not reloaded from {KeysSource}, the previous keys stay in force: {Reason}")]
+    public static partial void ApiKeysReloadFailed(ILogger logger, string keysSource, string reason);
+
+    [LoggerMessage(63, LogLevel.Information, "Authentication is off: no credentials are configured and the server listens on loopback {Address} only; every local caller is admin")]
+    public static partial void AuthOffLoopback(ILogger logger, string address);
+
+    [LoggerMessage(64, LogLevel.Warning, "Authentication is off on {Address} (Auth:AllowAnonymous=true): every caller that reaches the port is admin")]
+    public static partial void AuthOffAnonymousAllowed(ILogger logger, string address);
+
+    [LoggerMessage(65, LogLevel.Information, "Authentication is on: {Credentials}; anonymous callers get roles [{AnonymousRoles}]")]
+    public static partial void AuthOn(ILogger logger, string credentials, string anonymousRoles);
+
+    [LoggerMessage(66, LogLevel.Critical, "Cannot start: {Reason}")]
+    public static partial void StartupFailed(ILogger logger, string reason);
+
+    [LoggerMessage(67, LogLevel.Information, "Serving Prometheus metrics on http://{Address:l}:{Port}{Path:l}")]
+    public static partial void MetricsListening(ILogger logger, string address, int port, string path);
 }

@@ -42,6 +42,9 @@ public sealed class ServerOptions : IValidatableObject
     [Range(0, 600)]
     public int DrainDelaySeconds { get; set; }
 
+    /// <summary>Serve gRPC server reflection (anonymous, like health); false hides the API's shape from unauthenticated callers.</summary>
+    public bool Reflection { get; set; } = true;
+
     public bool UseTls => !string.IsNullOrWhiteSpace(CertificatePath);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

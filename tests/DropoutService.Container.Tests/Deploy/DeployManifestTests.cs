@@ -89,7 +89,8 @@ public sealed class DeployManifestTests
         Assert.DoesNotContain(deployment.PodSpec["volumes"].Items, v => v["persistentVolumeClaim"].Exists);
         var settings = manifests.OfKind("ConfigMap").Single()["data"].AsStringMap();
         Assert.Equal("postgres", settings["Store__Backend"]);
-        var secretVolume = deployment.PodSpec["volumes"].Items.Single(v => v["secret"].Exists);
+        // The database secret (the other secret volume holds the API keys: SecureDeployTests).
+        var secretVolume = deployment.PodSpec["volumes"].Items.Single(v => v["secret"].Exists && v["secret"]["secretName"].Text != "dropoutservice-api-keys");
         var secretMount = container["volumeMounts"].Items.Single(m => m["name"].Text == secretVolume["name"].Text);
         Assert.Equal("true", secretMount["readOnly"].Text);
         var item = secretVolume["secret"]["items"].Items.Single();
@@ -187,7 +188,7 @@ public sealed class DeployManifestTests
         string credentials = database["envFrom"].Items.Single()["secretRef"]["name"].Text!;
         var db = secrets[credentials]["stringData"].AsStringMap();
         var deployment = DeployManifests.Load().Deployment;
-        string serviceSecret = deployment.PodSpec["volumes"].Items.Single(v => v["secret"].Exists)["secret"]["secretName"].Text!;
+        string serviceSecret = deployment.PodSpec["volumes"].Items.Single(v => v["secret"].Exists && v["secret"]["secretName"].Text != "dropoutservice-api-keys")["secret"]["secretName"].Text!;
         string connection = secrets[serviceSecret]["stringData"].AsStringMap()["connection-string"]!;
         Assert.Equal($"Host={service["metadata"]["name"].Text};Port=5432;Database={db["POSTGRES_DB"]};Username={db["POSTGRES_USER"]};Password={db["POSTGRES_PASSWORD"]}", connection);
 
@@ -206,7 +207,7 @@ public sealed class DeployManifestTests
         int port = s_dockerfile.ExposedPort;
         var single = YamlNode.LoadAll(Path.Combine(RepoPaths.Root, "docker-compose.yml")).Single();
         var service = single["services"]["dropout"];
-        Assert.Equal($"127.0.0.1:${{DROPOUT_PORT:-{port}}}:{port}", service["ports"].Items.Single().Text);
+        Assert.Equal($"127.0.0.1:${{DROPOUT_PORT:-{port}}}:{port}", service["ports"].Items.First().Text);
         Assert.Equal($"models:{s_dockerfile.Volume}", service["volumes"].Items.Single().Text);
         Assert.True(single["volumes"]["models"].Value is not null || single["volumes"].Keys.Contains("models"));
         Assert.Equal(["CMD", .. s_dockerfile.HealthcheckCommand], service["healthcheck"]["test"].Items.Select(i => i.Text));

@@ -59,7 +59,10 @@ public sealed partial class DockerfileInfo
     public IEnumerable<DockerInstruction> Final(string keyword) =>
         Instructions.Where(i => i.Stage == FinalStage && i.Keyword == keyword);
 
-    public int ExposedPort => int.Parse(Final("EXPOSE").Single().Arguments.Split('/')[0]);
+    /// <summary>The first EXPOSEd port: gRPC (the metrics port follows it).</summary>
+    public int ExposedPort => ExposedPorts[0];
+
+    public IReadOnlyList<int> ExposedPorts => [.. Final("EXPOSE").Single().Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p.Split('/')[0]))];
 
     public string Volume
     {

@@ -62,6 +62,7 @@ public sealed class LocalServer : IAsyncDisposable
         info.Environment["Server__Address"] = "127.0.0.1";
         info.Environment["Server__Port"] = port.ToString();
         info.Environment["Store__Path"] = store;
+        info.Environment["Metrics__Port"] = "0";
         info.Environment["ASPNETCORE_HTTP_PORTS"] = "";
         info.Environment["ASPNETCORE_URLS"] = "";
         var output = new StringBuilder();

@@ -15,6 +15,9 @@ public sealed class ServiceContainer : IAsyncDisposable
     /// <summary>The gRPC port the image exposes (Dockerfile EXPOSE / Server__Port).</summary>
     public const int GrpcPort = 50051;
 
+    /// <summary>The Prometheus scrape port the image exposes (Metrics__Port default).</summary>
+    public const int MetricsPort = 9464;
+
     /// <summary>Where the image keeps its model store (Dockerfile VOLUME / Store__Path).</summary>
     public const string DataPath = "/data";
 
@@ -33,12 +36,15 @@ public sealed class ServiceContainer : IAsyncDisposable
 
     public string Address => $"http://{Container.Hostname}:{Container.GetMappedPublicPort(GrpcPort)}";
 
+    public string MetricsUrl => $"http://{Container.Hostname}:{Container.GetMappedPublicPort(MetricsPort)}/metrics";
+
     public static async Task<ServiceContainer> StartAsync(string image, string volume,
         IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null,
         Xunit.Abstractions.ITestOutputHelper? output = null)
     {
         var builder = new ContainerBuilder(image)
             .WithPortBinding(GrpcPort, assignRandomHostPort: true)
+            .WithPortBinding(MetricsPort, assignRandomHostPort: true)
             .WithVolumeMount(volume, DataPath)
             // The image's HEALTHCHECK command with a shorter interval than production's, so a
             // start is noticed quickly; Docker keeps the image's test command (Test is unset).
@@ -61,7 +67,8 @@ public sealed class ServiceContainer : IAsyncDisposable
                 p.HostConfig.SecurityOpt = ["no-new-privileges"];
             })
             .WithWaitStrategy(Wait.ForUnixContainer().UntilContainerIsHealthy(failingStreak: 3));
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        // Listening on 0.0.0.0, the server needs credentials: the run's admin key (overridable).
+        foreach (var (key, value) in TestApiKey.Environment.Concat(environment ?? new Dictionary<string, string>()))
         {
             builder = builder.WithEnvironment(key, value);
         }
@@ -77,8 +84,7 @@ public sealed class ServiceContainer : IAsyncDisposable
             await container.DisposeAsync();
             throw new InvalidOperationException($"Container from {image} did not become healthy: {e.Message}\n--- logs ---\n{logs}", e);
         }
-        var channel = GrpcChannel.ForAddress($"http://{container.Hostname}:{container.GetMappedPublicPort(GrpcPort)}",
-            new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024, MaxSendMessageSize = 64 * 1024 * 1024 });
+        var channel = TestApiKey.Channel($"http://{container.Hostname}:{container.GetMappedPublicPort(GrpcPort)}");
         return new ServiceContainer(container, channel, output);
     }
 

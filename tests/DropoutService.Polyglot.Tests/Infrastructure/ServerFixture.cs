@@ -118,7 +118,7 @@ public class ServerFixture : IAsyncLifetime
             throw new FileNotFoundException($"server build output not found: {dll} (build DropoutService.sln first)", dll);
         }
         _store = Directory.CreateTempSubdirectory("dropout-polyglot-store-");
-        int port = FreeLoopbackPort();
+        int port = ChoosePort();
         Address = $"127.0.0.1:{port}";
 
         var psi = new ProcessStartInfo("dotnet")
@@ -133,6 +133,7 @@ public class ServerFixture : IAsyncLifetime
         psi.Environment["DROPOUT_SERVER__PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         psi.Environment["DROPOUT_STORE__PATH"] = _store.FullName;
         psi.Environment["DROPOUT_SERVER__SHUTDOWNGRACEPERIODSECONDS"] = "5";
+        psi.Environment["DROPOUT_METRICS__PORT"] = "0";
         Configure(psi.Environment, _store);
 
         _process = new Process { StartInfo = psi };
@@ -182,6 +183,9 @@ public class ServerFixture : IAsyncLifetime
     protected virtual void Configure(IDictionary<string, string?> environment, DirectoryInfo store)
     {
     }
+
+    /// <summary>The server's port: a free loopback port unless a fixture needs a particular one.</summary>
+    protected virtual int ChoosePort() => FreeLoopbackPort();
 
     /// <summary>The channel of the health probe.</summary>
     protected virtual GrpcChannel CreateProbeChannel() => GrpcChannel.ForAddress($"http://{Address}");
@@ -237,7 +241,7 @@ public class ServerFixture : IAsyncLifetime
         }
     }
 
-    private static int FreeLoopbackPort()
+    protected static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

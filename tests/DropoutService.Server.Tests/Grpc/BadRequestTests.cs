@@ -42,6 +42,9 @@ public sealed class BadRequestTests : IAsyncLifetime
             Assert.All(violations, v => Assert.False(string.IsNullOrWhiteSpace(v.Description)));
         }
         Assert.DoesNotContain("   at ", e.Status.Detail, StringComparison.Ordinal);
+        // .NET's "(Parameter 'x')" suffix names a C# parameter, not the wire field: never shown.
+        Assert.DoesNotContain("(Parameter", e.Status.Detail, StringComparison.Ordinal);
+        Assert.All(StatusDetails.FieldViolations(e), v => Assert.DoesNotContain("(Parameter", v.Description, StringComparison.Ordinal));
         // A rejected request never touches the store.
         Assert.Equal(entriesBefore, Directory.GetFileSystemEntries(_server.StorePath, "*", SearchOption.AllDirectories).Order().ToArray());
     }

@@ -69,6 +69,7 @@ public sealed class ServerHost : IAsyncDisposable
         [
             "--Server:Address=127.0.0.1",
             "--Server:Port=0",
+            "--Metrics:Port=0",
             $"--Store:Path={storePath}",
             "--Server:ShutdownGracePeriodSeconds=10",
             "--Logging:Format=console",

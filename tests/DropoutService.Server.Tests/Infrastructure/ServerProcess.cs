@@ -88,7 +88,7 @@ public sealed class ServerProcess : IAsyncDisposable
             WorkingDirectory = Path.GetDirectoryName(ServerAssembly)!,
         };
         info.ArgumentList.Add(ServerAssembly);
-        foreach (string arg in (string[])["--Server:Address=127.0.0.1", $"--Server:Port={port}", "--Logging:Format=console", "--Server:ShutdownGracePeriodSeconds=5", .. args])
+        foreach (string arg in (string[])["--Server:Address=127.0.0.1", $"--Server:Port={port}", "--Metrics:Port=0", "--Logging:Format=console", "--Server:ShutdownGracePeriodSeconds=5", .. args])
         {
             info.ArgumentList.Add(arg);
         }

@@ -2,11 +2,15 @@
 // file, predict from a CSV file (optionally with Monte-Carlo dropout), list and delete models.
 // Results print as text or, with -json, as JSON (one object per line while training).
 //
-//	dropoutctl -addr localhost:5000 create -model digits -input 64 -layers dense:128,relu,dropout:0.2,dense:10
-//	dropoutctl -addr localhost:5000 create -model digits-image -input-shape 1x8x8 -layers dense:128,relu,dense:10
+//	dropoutctl -addr localhost:50051 create -model digits -input 64 -layers dense:128,relu,dropout:0.2,dense:10
+//	dropoutctl -addr localhost:50051 create -model digits-image -input-shape 1x8x8 -layers dense:128,relu,dense:10
 //	dropoutctl train -model digits -csv testdata/digits.csv.gz -scale 0.0625 -epochs 30 -optimizer adam -lr 0.002
 //	dropoutctl predict -model digits -csv testdata/digits.csv.gz -scale 0.0625 -labels last
 //	dropoutctl -json predict -model digits -csv testdata/digits.csv.gz -scale 0.0625 -labels last -mc 50
+//
+// The address defaults to $DROPOUTSERVICE_ADDRESS, else localhost:50051 (the server's default).
+// An API key or token comes from -api-key / -token or $DROPOUTSERVICE_API_KEY / $DROPOUTSERVICE_TOKEN;
+// -ca trusts a CA for TLS, -cert with -key present a client certificate (mutual TLS).
 //
 // CSV files (optionally .gz) hold one row per line, no header; -labels last (or first) takes
 // that column as the class id, -labels none uses every column as a feature.
@@ -16,8 +20,6 @@ import (
 	"bufio"
 	"compress/gzip"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -44,22 +46,22 @@ type app struct {
 	client *dropoutclient.Client
 }
 
-const usage = `usage: dropoutctl [-addr host:port] [-json] [-timeout 30s] [-tls] [-ca file] <command> [flags]
+const usage = `usage: dropoutctl [-addr host:port] [-json] [-timeout 30s] [-api-key key | -token jwt] [-tls] [-ca file] [-cert file -key file] <command> [flags]
 commands: info, list, create, train, predict, delete (dropoutctl <command> -h for its flags)`
 
 // run is main without os.Exit, so tests can drive the CLI in-process.
 func run(args []string, stdout, stderr io.Writer) int {
 	global := flag.NewFlagSet("dropoutctl", flag.ContinueOnError)
 	global.SetOutput(stderr)
-	defaultAddr := os.Getenv("DROPOUTSERVICE_ADDRESS")
-	if defaultAddr == "" {
-		defaultAddr = "localhost:5000"
-	}
-	addr := global.String("addr", defaultAddr, "server address (env DROPOUTSERVICE_ADDRESS)")
+	addr := global.String("addr", dropoutclient.AddressFromEnv(), "server address (env "+dropoutclient.AddressEnv+")")
 	asJSON := global.Bool("json", false, "print JSON")
 	timeout := global.Duration("timeout", 30*time.Second, "deadline of each call (train: none unless -train-timeout)")
 	useTLS := global.Bool("tls", false, "use TLS")
 	caFile := global.String("ca", "", "PEM file of the CA to trust (implies -tls)")
+	certFile := global.String("cert", "", "PEM client certificate for mutual TLS (with -key; implies -tls)")
+	keyFile := global.String("key", "", "PEM private key of -cert")
+	apiKey := global.String("api-key", "", "API key (default: env "+dropoutclient.APIKeyEnv+")")
+	token := global.String("token", "", "JWT bearer token (default: env "+dropoutclient.TokenEnv+")")
 	global.Usage = func() { fmt.Fprintln(stderr, usage); global.PrintDefaults() }
 	if err := global.Parse(args); err != nil {
 		return 2
@@ -69,20 +71,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	opts := dropoutclient.Options{Timeout: *timeout}
-	if *useTLS || *caFile != "" {
-		cfg := &tls.Config{MinVersion: tls.VersionTLS12}
-		if *caFile != "" {
-			pem, err := os.ReadFile(*caFile)
-			if err != nil {
-				fmt.Fprintln(stderr, "dropoutctl:", err)
-				return 1
-			}
-			cfg.RootCAs = x509.NewCertPool()
-			if !cfg.RootCAs.AppendCertsFromPEM(pem) {
-				fmt.Fprintln(stderr, "dropoutctl: no certificate in", *caFile)
-				return 1
-			}
+	opts := dropoutclient.Options{Timeout: *timeout, APIKey: *apiKey, Token: *token}
+	if *useTLS || *caFile != "" || *certFile != "" || *keyFile != "" {
+		cfg, err := dropoutclient.TLSFiles(*caFile, *certFile, *keyFile, "")
+		if err != nil {
+			fmt.Fprintln(stderr, "dropoutctl:", err)
+			return 1
 		}
 		opts.TLS = cfg
 	}
@@ -120,6 +114,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if cmdErr != nil {
 		if e, ok := dropoutclient.AsError(cmdErr); ok {
 			fmt.Fprintf(stderr, "dropoutctl: %s: %s\n", e.Code, e.Message)
+			if e.Reason != "" {
+				fmt.Fprintf(stderr, "  reason %s\n", e.Reason)
+			}
 			for _, v := range e.FieldViolations {
 				fmt.Fprintf(stderr, "  field %s: %s\n", v.Field, v.Description)
 			}
