@@ -21,6 +21,8 @@ public static partial class ErrorMapper
         {
             case RpcException rpc:
                 return rpc;
+            case MalformedRequestException malformed:
+                return Malformed(malformed);
             case RequestValidationException validation:
                 return InvalidArgument(validation.Violations);
             case ModelSpecException spec:
@@ -58,9 +60,18 @@ public static partial class ErrorMapper
         return status.ToRpcException();
     }
 
+    /// <summary>INVALID_ARGUMENT naming the expected message; the BadRequest violation's empty field is the whole request.</summary>
+    private static RpcException Malformed(MalformedRequestException malformed)
+    {
+        var badRequest = new BadRequest();
+        badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = "", Description = malformed.Reason });
+        var status = new RpcStatus { Code = (int)Code.InvalidArgument, Message = malformed.Message, Details = { Any.Pack(badRequest) } };
+        return status.ToRpcException();
+    }
+
     /// <summary>True for exceptions that are the caller's fault (logged at a lower level).</summary>
     public static bool IsClientError(Exception exception, ServerCallContext context) =>
-        exception is RequestValidationException or ModelSpecException or ServiceException or StoreException or OperationCanceledException
+        exception is RequestValidationException or MalformedRequestException or ModelSpecException or ServiceException or StoreException or OperationCanceledException
         || (exception is IOException && context.CancellationToken.IsCancellationRequested)
         || (exception is RpcException rpc && rpc.StatusCode != StatusCode.Internal && rpc.StatusCode != StatusCode.Unknown);
 

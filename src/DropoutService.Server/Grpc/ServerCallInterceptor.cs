@@ -21,7 +21,7 @@ public sealed class ServerCallInterceptor(ModelRegistry registry, CallRecorder r
         Run(context, request, () => continuation(request, context));
 
     public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
-        Run<TResponse>(context, null, () => continuation(requestStream, context));
+        Run<TResponse>(context, null, () => continuation(new CheckedRequestStream<TRequest>(requestStream), context));
 
     public override Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
         Run<object?>(context, request, async () =>
@@ -33,7 +33,7 @@ public sealed class ServerCallInterceptor(ModelRegistry registry, CallRecorder r
     public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
         Run<object?>(context, null, async () =>
         {
-            await continuation(requestStream, responseStream, context);
+            await continuation(new CheckedRequestStream<TRequest>(requestStream), responseStream, context);
             return null;
         });
 
@@ -48,6 +48,7 @@ public sealed class ServerCallInterceptor(ModelRegistry registry, CallRecorder r
             {
                 await registry.WaitLoadedAsync(context.CancellationToken);
             }
+            MalformedRequests.ThrowIfMalformed(request);
             var result = await call();
             Record(context, start, request, StatusCode.OK, ResourceOf(request, result), null, null);
             return result;

@@ -40,6 +40,7 @@ public static class ServiceCollectionExtensions
             o.Interceptors.Add<ServerCallInterceptor>();
             o.EnableDetailedErrors = false;
         });
+        services.UseCheckingServiceMethodProvider();
         services.AddOptions<GrpcServiceOptions>().Configure<IOptions<LimitsOptions>>((o, limits) =>
         {
             o.MaxReceiveMessageSize = limits.Value.MaxMessageBytes;
