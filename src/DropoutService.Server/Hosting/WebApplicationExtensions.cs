@@ -17,6 +17,9 @@ public static class WebApplicationExtensions
     /// <summary>Environment variable that selects JSON logs (<c>json</c>) or readable console logs (<c>console</c>).</summary>
     public const string LogFormatVariable = "DROPOUT_LOG_FORMAT";
 
+    /// <summary>A gRPC message frame's prefix: compressed flag (1 byte) and message length (4 bytes).</summary>
+    private const long GrpcFramePrefixBytes = 5;
+
     /// <summary>
     /// The gRPC endpoint: plaintext HTTP/2 (every gRPC client can speak it), or HTTP/2 over TLS
     /// (ALPN h2) when a certificate is configured, asking for a client certificate when client
@@ -29,6 +32,11 @@ public static class WebApplicationExtensions
             var server = context.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
             var auth = context.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
             var metrics = context.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
+            var limits = context.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
+            // Limits:MaxMessageBytes is the request limit: grpc-dotnet lifts Kestrel's body limit
+            // (30,000,000 bytes by default) for client and duplex streams only, so a unary or
+            // server-streaming body, one gRPC frame (5-byte prefix + message), may be that large.
+            kestrel.Limits.MaxRequestBodySize = limits.MaxMessageBytes + GrpcFramePrefixBytes;
             var address = server.BindAddress;
             var listeners = kestrel.ApplicationServices.GetRequiredService<ListenerEndpoints>();
             kestrel.AddServerHeader = false;
