@@ -69,6 +69,10 @@ public static class ModelSpecValidator
             {
                 throw new ModelSpecException("input_size", $"input_size must be at least 1, got {spec.RawInputSize}.");
             }
+            if (spec.RawInputSize > Array.MaxLength)
+            {
+                throw new ModelSpecException("input_size", $"input_size must be at most {Array.MaxLength} (the largest tensor), got {spec.RawInputSize}.");
+            }
             return spec.InputShape;
         }
         var shape = spec.InputShape;

@@ -75,6 +75,17 @@ public class ModelSpecValidatorTests
         Assert.Equal("layers[0].dense.units", e.Field);
     }
 
+    [Fact]
+    public void Validate_InputSizeBeyondTheLargestTensor_ModelSpecExceptionOnInputSize()
+    {
+        // Found by CheckpointReaderPropertyTests: a format-1 checkpoint declaring such an input size
+        // made the validator throw ArgumentOutOfRangeException instead of the reader's exception.
+        var e = Assert.Throws<ModelSpecException>(() =>
+            ModelSpecValidator.Validate(new ModelSpec { InputSize = Array.MaxLength + 1, Layers = [LayerSpec.Dense(1)], Loss = LossKind.MeanSquaredError }));
+        Assert.Equal("input_size", e.Field);
+        Assert.Contains($"at most {Array.MaxLength}", e.Message);
+    }
+
     public static TheoryData<string, ModelSpec> Invalid => new()
     {
         { "layers", new ModelSpec { InputSize = 2 } },
