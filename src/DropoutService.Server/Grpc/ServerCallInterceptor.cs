@@ -44,11 +44,11 @@ public sealed class ServerCallInterceptor(ModelRegistry registry, CallRecorder r
         metrics.CallStarted();
         try
         {
+            MalformedRequests.ThrowIfMalformed(request);
             if (CallRecorder.IsApi(context.Method))
             {
                 await registry.WaitLoadedAsync(context.CancellationToken);
             }
-            MalformedRequests.ThrowIfMalformed(request);
             var result = await call();
             Record(context, start, request, StatusCode.OK, ResourceOf(request, result), null, null);
             return result;

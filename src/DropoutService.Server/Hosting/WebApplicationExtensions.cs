@@ -17,9 +17,6 @@ public static class WebApplicationExtensions
     /// <summary>Environment variable that selects JSON logs (<c>json</c>) or readable console logs (<c>console</c>).</summary>
     public const string LogFormatVariable = "DROPOUT_LOG_FORMAT";
 
-    /// <summary>A gRPC message frame's prefix: compressed flag (1 byte) and message length (4 bytes).</summary>
-    private const long GrpcFramePrefixBytes = 5;
-
     /// <summary>
     /// The gRPC endpoint: plaintext HTTP/2 (every gRPC client can speak it), or HTTP/2 over TLS
     /// (ALPN h2) when a certificate is configured, asking for a client certificate when client
@@ -32,11 +29,15 @@ public static class WebApplicationExtensions
             var server = context.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
             var auth = context.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
             var metrics = context.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
-            var limits = context.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
-            // Limits:MaxMessageBytes is the request limit: grpc-dotnet lifts Kestrel's body limit
-            // (30,000,000 bytes by default) for client and duplex streams only, so a unary or
-            // server-streaming body, one gRPC frame (5-byte prefix + message), may be that large.
-            kestrel.Limits.MaxRequestBodySize = limits.MaxMessageBytes + GrpcFramePrefixBytes;
+            // Limits:MaxMessageBytes is the request limit. grpc-dotnet lifts Kestrel's body limit
+            // (30,000,000 bytes by default) for client and duplex streams only; for unary and
+            // server-streaming calls it is lifted here. A body limit of exactly one frame would
+            // race: Kestrel counts DATA frames as they arrive and fails the read (UNKNOWN) before
+            // grpc-dotnet has read the 5-byte frame prefix that says the message is too large
+            // (RESOURCE_EXHAUSTED). Memory stays bounded: grpc-dotnet refuses a frame whose
+            // declared length exceeds MaxMessageBytes before buffering it, refuses data after the
+            // one message, and HTTP/2 flow control bounds what arrives ahead of the reader.
+            kestrel.Limits.MaxRequestBodySize = null;
             var address = server.BindAddress;
             var listeners = kestrel.ApplicationServices.GetRequiredService<ListenerEndpoints>();
             kestrel.AddServerHeader = false;
